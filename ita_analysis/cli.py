@@ -1,0 +1,126 @@
+"""The ``ita-analysis`` command: score and check ITA data from the shell.
+
+Exit codes: 0 success (``check``: clean), 1 contradictions found, 2 invalid input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .dataset import Dataset, load_dataset
+from .errors import DataValidationError, ItaError, ParameterError
+from .framework import load_framework
+from .reconcile import reconcile
+from .scoring import result_records, score_table
+from .thai import format_score
+
+EXIT_OK, EXIT_CONTRADICTIONS, EXIT_INVALID = 0, 1, 2
+
+
+def _add_data(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=None,
+                        help="data folder (default: the embedded default data)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ita-analysis",
+        description="Score, check and report Thailand's ITA results (การประเมิน ITA).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    score = sub.add_parser("score", help="score organisations: tools, overall, grade")
+    _add_data(score)
+    score.add_argument("--year", type=int, required=True, help="fiscal year, Buddhist Era (2565)")
+    score.add_argument("--org", default=None, help="one organisation's org_id (default: all)")
+    score.add_argument("--json", action="store_true", help="print a JSON array")
+    score.set_defaults(func=cmd_score)
+
+    check = sub.add_parser("check", help="validate the data and reconcile published figures")
+    _add_data(check)
+    check.add_argument("--json", action="store_true", help="print a JSON object")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def _select(dataset: Dataset, year: int, org: str | None) -> pd.DataFrame:
+    load_framework(year)  # an unknown year is an error even when no data names it
+    scores = dataset.scores[dataset.scores["fiscal_year"] == year]
+    if org is not None:
+        if org not in set(dataset.organisations["org_id"]):
+            raise ParameterError(f"no organisation {org!r} in {dataset.source}")
+        scores = scores[scores["org_id"] == org]
+    if scores.empty:
+        who = f"organisation {org!r}" if org else "any organisation"
+        raise ParameterError(f"no scores for {who} in fiscal year {year} in {dataset.source}")
+    return scores
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    dataset = load_dataset(args.data)
+    table = score_table(_select(dataset, args.year, args.org))
+    records = result_records(table)
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    names = dataset.organisations.set_index("org_id")["name"]
+    fw = load_framework(args.year)
+    head = ["org_id", "ปีงบประมาณ", *fw.tool_codes, "รวม/overall", fw.grading.name_th]
+    rows = [[r["org_id"], str(r["fiscal_year"]),
+             *(format_score(r["tools"][c], "arabic") for c in fw.tool_codes),
+             format_score(r["overall"], "arabic"), r["grade"]] for r in records]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=True)]
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
+    for r, row in zip(records, rows, strict=True):
+        print("  ".join(c.rjust(w) if i else c.ljust(w)
+                        for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+              + f"  {names.get(r['org_id'], '')}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        dataset = load_dataset(args.data)
+    except DataValidationError as exc:
+        if args.json:
+            print(json.dumps({"valid": False, "problems": [p.as_dict() for p in exc.problems],
+                              "findings": []}, ensure_ascii=False, indent=2))
+        else:
+            print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    findings = reconcile(dataset, score_table(dataset.scores))
+    contradictions = [f for f in findings if f.severity == "contradiction"]
+    if args.json:
+        print(json.dumps({"valid": True, "problems": [],
+                          "findings": [f.model_dump() for f in findings]},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(f"{dataset.source}: valid; {len(contradictions)} contradiction(s), "
+              f"{len(findings) - len(contradictions)} notice(s)")
+        for f in findings:
+            print(f"  - {f.severity}: {f.org_id} {f.fiscal_year}: {f.message}")
+    return EXIT_CONTRADICTIONS if contradictions else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except DataValidationError as exc:
+        print(f"ita-analysis: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except ItaError as exc:
+        print(f"ita-analysis: error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())

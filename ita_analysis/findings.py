@@ -1,0 +1,251 @@
+"""What a report says about one organisation's year, computed from the scored table.
+
+Strongest and weakest indicators (every tie named), each tool and the overall score
+against the target, change on the previous fiscal year, rank among peers, and the
+reconciliation of published figures. Comparisons of indicators use the two-decimal
+values a reader sees, so that two figures printed alike are treated alike.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+from pydantic import BaseModel
+
+from .dataset import Dataset
+from .errors import ParameterError
+from .framework import Framework, load_framework
+from .reconcile import Finding, reconcile
+from .rounding import round2
+from .scoring import KEY, indicator_column, rounded_column, score_table
+
+PEER_SCOPES = ("province", "org_type", "all")
+
+
+class IndicatorResult(BaseModel):
+    number: int
+    name_th: str
+    tool: str
+    score: float  # as given (unrounded)
+    score_2dp: float
+    meets_target: bool
+    gap_to_target: float  # target minus score, two decimals; negative when above
+
+
+class ToolResult(BaseModel):
+    code: str
+    name_th: str
+    name_en: str
+    weight: float
+    indicators: list[int]
+    score: float
+    score_2dp: float
+    meets_target: bool
+    gap_to_target: float
+
+
+class Change(BaseModel):
+    previous_year: int
+    previous_overall_2dp: float
+    previous_grade: str
+    overall: float  # change of the two-decimal overall score
+    tools: dict[str, float]
+    indicators: dict[int, float]
+
+
+class PeerRank(BaseModel):
+    scope: str  # province, org_type or all
+    group: str  # the province or type; "ทั้งหมด" for everyone in the data
+    rank: int  # 1 = highest overall score; ties share the best rank
+    count: int
+    percentile: float  # share of the group scoring at or below this organisation, in %
+    mean_2dp: float
+    share_meeting_target: float  # in %
+
+
+class ItemSummary(BaseModel):
+    indicator: int
+    items: list[dict[str, object]]  # code, name_th, sub_indicator, score
+    item_mean_2dp: float
+    indicator_2dp: float
+    complete: bool
+
+
+class Findings(BaseModel):
+    org_id: str
+    fiscal_year: int
+    target: float
+    overall: float
+    overall_2dp: float
+    grade: str
+    passed: bool
+    gap_to_target: float
+    indicators: list[IndicatorResult]
+    tools: list[ToolResult]
+    strongest: list[int]
+    weakest: list[int]
+    change: Change | None
+    history: list[dict[str, object]]  # every year of this organisation: year, overall, grade
+    peers: list[PeerRank]
+    items: list[ItemSummary]
+    reconciliation: list[Finding]
+
+    def indicator(self, number: int) -> IndicatorResult:
+        return next(ind for ind in self.indicators if ind.number == number)
+
+    def tool(self, code: str) -> ToolResult:
+        return next(tool for tool in self.tools if tool.code == code)
+
+
+def _gap(target: Decimal, value_2dp: float) -> float:
+    return float(target - Decimal(str(value_2dp)))
+
+
+def analyse(dataset: Dataset, org_id: str, fiscal_year: int,
+            table: pd.DataFrame | None = None) -> Findings:
+    """Findings of one organisation's fiscal year; ``table`` is the scored dataset if at hand."""
+    if table is None:
+        table = score_table(dataset.scores)
+    fw = load_framework(int(fiscal_year))
+    row = table[(table["org_id"] == org_id) & (table["fiscal_year"] == int(fiscal_year))]
+    if row.empty:
+        have = sorted(table.loc[table["org_id"] == org_id, "fiscal_year"].astype(int))
+        raise ParameterError(
+            f"no scores for organisation {org_id!r} in fiscal year {fiscal_year}"
+            + (f"; it has {', '.join(map(str, have))}" if have else "; it has no scores at all"))
+    current = row.iloc[0]
+    indicators = _indicators(current, fw)
+    shown = {ind.number: ind.score_2dp for ind in indicators}
+    top, bottom = max(shown.values()), min(shown.values())
+    return Findings(
+        org_id=org_id,
+        fiscal_year=int(fiscal_year),
+        target=float(fw.target),
+        overall=float(current["overall"]),
+        overall_2dp=float(current[rounded_column("overall")]),
+        grade=str(current["grade"]),
+        passed=bool(current["passed"]),
+        gap_to_target=_gap(fw.target, current[rounded_column("overall")]),
+        indicators=indicators,
+        tools=_tools(current, fw),
+        strongest=[n for n, v in shown.items() if v == top],
+        weakest=[n for n, v in shown.items() if v == bottom],
+        change=_change(table, current, fw),
+        history=_history(table, org_id),
+        peers=_peers(dataset, table, current),
+        items=_items(dataset, current, fw),
+        reconciliation=[f for f in reconcile(dataset, table)
+                        if f.org_id == org_id and f.fiscal_year == int(fiscal_year)],
+    )
+
+
+def _indicators(current: pd.Series, fw: Framework) -> list[IndicatorResult]:
+    out = []
+    for ind in fw.indicators:
+        score = float(current[indicator_column(ind.number)])
+        shown = round2(score)
+        out.append(IndicatorResult(
+            number=ind.number, name_th=ind.name_th, tool=fw.tool_of(ind.number).code,
+            score=score, score_2dp=shown, meets_target=Decimal(str(shown)) >= fw.target,
+            gap_to_target=_gap(fw.target, shown)))
+    return out
+
+
+def _tools(current: pd.Series, fw: Framework) -> list[ToolResult]:
+    out = []
+    for tool in fw.tools:
+        shown = float(current[rounded_column(tool.code)])
+        out.append(ToolResult(
+            code=tool.code, name_th=tool.name_th, name_en=tool.name_en,
+            weight=float(tool.weight), indicators=list(tool.indicators),
+            score=float(current[tool.code]), score_2dp=shown,
+            meets_target=Decimal(str(shown)) >= fw.target, gap_to_target=_gap(fw.target, shown)))
+    return out
+
+
+def _delta(now: float, before: float) -> float:
+    return float(Decimal(str(now)) - Decimal(str(before)))
+
+
+def _change(table: pd.DataFrame, current: pd.Series, fw: Framework) -> Change | None:
+    """Change on the nearest earlier fiscal year the organisation was scored in."""
+    earlier = table[(table["org_id"] == current["org_id"])
+                    & (table["fiscal_year"] < current["fiscal_year"])]
+    if earlier.empty:
+        return None
+    prev = earlier.sort_values("fiscal_year").iloc[-1]
+    prev_fw = load_framework(int(prev["fiscal_year"]))
+    shared_tools = [c for c in fw.tool_codes if c in prev_fw.tool_codes]
+    shared_inds = [n for n in fw.indicator_numbers if n in prev_fw.indicator_numbers]
+    return Change(
+        previous_year=int(prev["fiscal_year"]),
+        previous_overall_2dp=float(prev[rounded_column("overall")]),
+        previous_grade=str(prev["grade"]),
+        overall=_delta(current[rounded_column("overall")], prev[rounded_column("overall")]),
+        tools={c: _delta(current[rounded_column(c)], prev[rounded_column(c)])
+               for c in shared_tools},
+        indicators={n: _delta(round2(current[indicator_column(n)]),
+                              round2(prev[indicator_column(n)])) for n in shared_inds},
+    )
+
+
+def _history(table: pd.DataFrame, org_id: str) -> list[dict[str, object]]:
+    rows = table[table["org_id"] == org_id].sort_values("fiscal_year")
+    out = []
+    for _, r in rows.iterrows():
+        fw = load_framework(int(r["fiscal_year"]))
+        out.append({
+            "fiscal_year": int(r["fiscal_year"]),
+            "overall_2dp": float(r[rounded_column("overall")]),
+            "grade": str(r["grade"]),
+            "tools": {c: float(r[rounded_column(c)]) for c in fw.tool_codes},
+        })
+    return out
+
+
+def _peers(dataset: Dataset, table: pd.DataFrame, current: pd.Series) -> list[PeerRank]:
+    year_rows = table[table["fiscal_year"] == current["fiscal_year"]].merge(
+        dataset.organisations[["org_id", "province", "org_type"]], on="org_id", how="left")
+    me = year_rows[year_rows["org_id"] == current["org_id"]].iloc[0]
+    out = []
+    for scope in PEER_SCOPES:
+        group = year_rows if scope == "all" else year_rows[year_rows[scope] == me[scope]]
+        if len(group) < 2:
+            continue
+        ranks = group["overall_2dp"].rank(ascending=False, method="min")
+        pct = group["overall_2dp"].rank(pct=True, method="max")
+        mine = group.index[group["org_id"] == current["org_id"]][0]
+        out.append(PeerRank(
+            scope=scope,
+            group="ทั้งหมด" if scope == "all" else str(me[scope]),
+            rank=int(ranks[mine]),
+            count=len(group),
+            percentile=round2(pct[mine] * 100),
+            mean_2dp=round2(group["overall"].mean()),
+            share_meeting_target=round2(group["passed"].mean() * 100),
+        ))
+    return out
+
+
+def _items(dataset: Dataset, current: pd.Series, fw: Framework) -> list[ItemSummary]:
+    items = dataset.items[(dataset.items["org_id"] == current["org_id"])
+                          & (dataset.items["fiscal_year"] == current["fiscal_year"])]
+    out = []
+    for number, group in items.groupby("indicator", dropna=True, sort=True):
+        ind = fw.indicator(int(number))
+        known = fw.items
+        listed = [{"code": r.item, "name_th": known[r.item][2].name_th,
+                   "sub_indicator": known[r.item][1].code, "score": float(r.score)}
+                  for r in group.itertuples()]
+        order = {code: i for i, code in enumerate(known)}
+        listed.sort(key=lambda d: order[str(d["code"])])
+        out.append(ItemSummary(
+            indicator=ind.number, items=listed,
+            item_mean_2dp=round2(group["score"].mean()),
+            indicator_2dp=round2(current[indicator_column(ind.number)]),
+            complete=len(group) == len(ind.items)))
+    return out
+
+
+__all__ = ["KEY", "Findings", "analyse"]

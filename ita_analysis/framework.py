@@ -1,0 +1,292 @@
+"""ITA frameworks as data: one YAML file per fiscal year, loaded and checked here.
+
+Weights, indicators, items, grade bands and the target all live in
+``ita_analysis/frameworks/<year>.yaml``; no Python code names a year. The loader refuses a
+broken file (weights not summing to one, bands with gaps or overlaps, an indicator in no tool
+or in two) with every problem listed, so a bad edit never scores anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import FrameworkError, UnknownFiscalYearError
+
+HUNDREDTH = Decimal("0.01")
+FRAMEWORK_DIR = "frameworks"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Item(_Model):
+    code: str
+    name_th: str
+
+
+class SubIndicator(_Model):
+    code: str
+    name_th: str
+    items: tuple[Item, ...] = ()
+
+
+class Indicator(_Model):
+    number: int = Field(ge=1)
+    name_th: str
+    items_verified: bool | None = None
+    sub_indicators: tuple[SubIndicator, ...] = ()
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for sub in self.sub_indicators for item in sub.items)
+
+
+class Tool(_Model):
+    code: str
+    name_th: str
+    name_en: str
+    weight: Decimal = Field(gt=0, le=1)
+    indicators: tuple[int, ...]
+
+
+class Band(_Model):
+    label: str
+    min: Decimal = Field(ge=0, le=100)
+    max: Decimal = Field(ge=0, le=100)
+    each_tool_min: Decimal | None = Field(default=None, ge=0, le=100)
+    note: str | None = None
+
+
+class Grading(_Model):
+    kind: Literal["letter", "pass"]
+    name_th: str
+    bands: tuple[Band, ...]
+
+
+class Provenance(_Model):
+    status: Literal["verified", "partly verified", "unverified"]
+    verified: tuple[str, ...] = ()
+    unverified: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+class Framework(_Model):
+    """The rules of one fiscal year's assessment."""
+
+    fiscal_year: int = Field(ge=2500, le=2700)
+    name_th: str
+    short_name: str = "ITA"
+    target: Decimal = Field(ge=0, le=100)
+    provenance: Provenance
+    tools: tuple[Tool, ...]
+    indicators: tuple[Indicator, ...]
+    grading: Grading
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> Framework:
+        problems = framework_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # -- look-ups -----------------------------------------------------------------
+    @property
+    def indicator_numbers(self) -> tuple[int, ...]:
+        return tuple(ind.number for ind in self.indicators)
+
+    @property
+    def tool_codes(self) -> tuple[str, ...]:
+        return tuple(tool.code for tool in self.tools)
+
+    def indicator(self, number: int) -> Indicator:
+        for ind in self.indicators:
+            if ind.number == number:
+                return ind
+        raise KeyError(f"fiscal year {self.fiscal_year} has no indicator {number}")
+
+    def tool(self, code: str) -> Tool:
+        for tool in self.tools:
+            if tool.code == code:
+                return tool
+        raise KeyError(f"fiscal year {self.fiscal_year} has no tool {code}")
+
+    def tool_of(self, number: int) -> Tool:
+        for tool in self.tools:
+            if number in tool.indicators:
+                return tool
+        raise KeyError(f"fiscal year {self.fiscal_year} has no indicator {number}")
+
+    @property
+    def items(self) -> dict[str, tuple[Indicator, SubIndicator, Item]]:
+        """Every item code with the indicator and sub-indicator it belongs to."""
+        return {
+            item.code: (ind, sub, item)
+            for ind in self.indicators
+            for sub in ind.sub_indicators
+            for item in sub.items
+        }
+
+    @property
+    def grade_labels(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(band.label for band in self.grading.bands))
+
+    def grade(self, overall: Decimal, tools: Mapping[str, Decimal]) -> str:
+        """Grade or pass label of two-decimal overall and tool scores."""
+        def hundredths(value: Decimal) -> np.ndarray:
+            return np.array([int(Decimal(value) * 100)], dtype=np.int64)
+
+        tools_h = {code: hundredths(tools[code]) for code in self.tool_codes}
+        return str(assign_grades(self, hundredths(overall), tools_h)[0])
+
+    def passed(self, overall: Decimal) -> bool:
+        """At or above the target, read off the two-decimal overall score."""
+        return overall >= self.target
+
+
+def assign_grades(
+    fw: Framework, overall_h: np.ndarray, tools_h: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """Grade labels from whole hundredths of the overall and tool scores, many rows at once.
+
+    The one implementation of the banding rule: bands are tried in file order and the first
+    whose range holds the overall score (and, where it sets ``each_tool_min``, every tool
+    score) gives the label.
+    """
+    overall_h = np.asarray(overall_h, dtype=np.int64)
+    labels = np.full(overall_h.shape, None, dtype=object)
+    open_rows = np.ones(overall_h.shape, dtype=bool)
+    for band in fw.grading.bands:
+        holds = open_rows & (overall_h >= int(band.min * 100)) & (overall_h <= int(band.max * 100))
+        if band.each_tool_min is not None:
+            floor = int(band.each_tool_min * 100)
+            for code in fw.tool_codes:
+                holds &= np.asarray(tools_h[code], dtype=np.int64) >= floor
+        labels[holds] = band.label
+        open_rows &= ~holds
+    return labels
+
+
+def framework_problems(fw: Framework) -> list[str]:
+    """Every broken rule of a framework, in words; empty when it is sound."""
+    problems: list[str] = []
+    total = sum((tool.weight for tool in fw.tools), Decimal(0))
+    if total != 1:
+        problems.append(f"tool weights sum to {total}, expected 1")
+    codes = [tool.code for tool in fw.tools]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        problems.append(f"tool {code} is defined twice")
+    numbers = [ind.number for ind in fw.indicators]
+    for number in sorted({n for n in numbers if numbers.count(n) > 1}):
+        problems.append(f"indicator {number} is defined twice")
+    owners: dict[int, list[str]] = {n: [] for n in numbers}
+    for tool in fw.tools:
+        for number in tool.indicators:
+            if number not in owners:
+                problems.append(f"tool {tool.code} names indicator {number}, which is not defined")
+                continue
+            owners[number].append(tool.code)
+    for number, tools in owners.items():
+        if not tools:
+            problems.append(f"indicator {number} is in no tool, expected exactly one")
+        elif len(tools) > 1:
+            problems.append(f"indicator {number} is in {len(tools)} tools ({', '.join(tools)}), "
+                            "expected exactly one")
+    seen_items: set[str] = set()
+    for ind in fw.indicators:
+        for sub in ind.sub_indicators:
+            for item in sub.items:
+                if item.code in seen_items:
+                    problems.append(f"item {item.code} is listed twice")
+                seen_items.add(item.code)
+    problems.extend(_band_problems(fw.grading.bands))
+    return problems
+
+
+def _band_problems(bands: tuple[Band, ...]) -> list[str]:
+    """Unconditional bands must tile 0.00–100.00 at hundredth steps, no gap, no overlap."""
+    problems = [f"band {b.label} runs from {b.min} down to {b.max}" for b in bands if b.min > b.max]
+    plain = sorted((b for b in bands if b.each_tool_min is None), key=lambda b: b.min)
+    if not plain:
+        return [*problems, "no band without conditions, expected bands covering 0–100"]
+    if plain[0].min != 0:
+        problems.append(f"bands start at {plain[0].min}, expected 0")
+    if plain[-1].max != 100:
+        problems.append(f"bands end at {plain[-1].max}, expected 100")
+    for low, high in pairwise(plain):
+        step = high.min - low.max
+        if step > HUNDREDTH:
+            problems.append(f"gap between band {low.label} (to {low.max}) and band "
+                            f"{high.label} (from {high.min})")
+        elif step < HUNDREDTH:
+            problems.append(f"bands {low.label} and {high.label} overlap "
+                            f"({low.min}–{low.max} and {high.min}–{high.max})")
+    return problems
+
+
+# -- loading ----------------------------------------------------------------------
+
+def _framework_dir() -> Path:
+    return Path(str(resources.files("ita_analysis") / FRAMEWORK_DIR))
+
+
+def available_years() -> list[int]:
+    """Fiscal years (BE) that ship a framework file."""
+    return sorted(int(p.stem) for p in _framework_dir().glob("*.yaml") if p.stem.isdigit())
+
+
+def framework_path(year: int) -> Path:
+    """The file holding a year's rules; a clear error when there is none."""
+    path = _framework_dir() / f"{int(year)}.yaml"
+    if not path.is_file():
+        years = available_years()
+        span = f"{years[0]}–{years[-1]}" if years else "none"
+        hint = ""
+        if 1900 <= int(year) < 2400:
+            hint = f" {year} looks like a Christian Era year: fiscal years are Buddhist Era " \
+                   f"(try {int(year) + 543})."
+        raise UnknownFiscalYearError(
+            f"no ITA framework for fiscal year {year}; available: {span}.{hint}"
+        )
+    return path
+
+
+@cache
+def load_framework(year: int) -> Framework:
+    """The framework of a fiscal year (BE), validated; cached per process."""
+    return load_framework_file(framework_path(year), expect_year=int(year))
+
+
+def load_framework_file(path: str | Path, expect_year: int | None = None) -> Framework:
+    """Read and validate one framework file, naming the file in every error."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise FrameworkError(f"{path}: cannot read framework file: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise FrameworkError(f"{path}: expected a mapping at the top of the framework file")
+    try:
+        fw = Framework.model_validate(raw)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = ".".join(str(part) for part in err["loc"]) or "(file)"
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"  - {loc}: {msg}")
+        raise FrameworkError(f"{path}: invalid framework file:\n" + "\n".join(lines)) from None
+    if expect_year is not None and fw.fiscal_year != expect_year:
+        raise FrameworkError(
+            f"{path}: fiscal_year is {fw.fiscal_year}, expected {expect_year} as the file name says"
+        )
+    return fw

@@ -1,0 +1,125 @@
+"""Contradictions in published figures: what a document states against what its data give.
+
+A published tool or overall score may differ from the recomputed one by 0.01 through
+rounding of two-decimal indicators (seen in real publications); more than that is a
+contradiction. Also found: a grade that the published overall score does not earn, an
+indicator whose item scores average to something else, and measure periods that end
+before they start.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel
+
+from .dataset import Dataset
+from .framework import load_framework
+from .rounding import round2
+from .scoring import indicator_column, rounded_column
+
+ROUNDING_TOLERANCE = Decimal("0.01")
+
+
+class Finding(BaseModel):
+    """One thing in the data that does not add up."""
+
+    org_id: str
+    fiscal_year: int
+    kind: Literal["published_figure", "published_grade", "item_mean", "measure_period",
+                  "measure_repeated"]
+    severity: Literal["contradiction", "notice"]
+    field: str
+    published: str | None = None
+    recomputed: str | None = None
+    message: str
+
+
+def _fmt(value: float) -> str:
+    return f"{Decimal(str(value)):.2f}"
+
+
+def reconcile(dataset: Dataset, table: pd.DataFrame) -> list[Finding]:
+    """Every contradiction and notice across the data set, in a stable order."""
+    found: list[Finding] = []
+    scored = table.set_index(["org_id", "fiscal_year"])
+    found += _published(dataset, scored)
+    found += _item_means(dataset, scored)
+    found += _measures(dataset)
+    return sorted(found, key=lambda f: (f.org_id, f.fiscal_year, f.kind, f.field))
+
+
+def _published(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
+    found = []
+    for row in dataset.published.itertuples(index=False):
+        key = (row.org_id, int(row.fiscal_year))
+        if key not in scored.index:
+            continue
+        fw = load_framework(key[1])
+        mine = scored.loc[key]
+        for column, name in (("iit", "IIT"), ("eit", "EIT"), ("oit", "OIT"),
+                             ("overall", "overall")):
+            published = getattr(row, column)
+            if pd.isna(published) or (name != "overall" and name not in fw.tool_codes):
+                continue
+            recomputed = float(mine[rounded_column(name)])
+            if abs(Decimal(str(published)) - Decimal(str(recomputed))) > ROUNDING_TOLERANCE:
+                found.append(Finding(
+                    org_id=key[0], fiscal_year=key[1], kind="published_figure",
+                    severity="contradiction", field=name, published=_fmt(published),
+                    recomputed=_fmt(recomputed),
+                    message=f"published {name} {_fmt(published)} but the indicator scores give "
+                            f"{_fmt(recomputed)}"))
+        if row.grade and row.grade != mine["grade"]:
+            found.append(Finding(
+                org_id=key[0], fiscal_year=key[1], kind="published_grade",
+                severity="contradiction", field="grade", published=row.grade,
+                recomputed=str(mine["grade"]),
+                message=f"published grade {row.grade} but the overall score "
+                        f"{_fmt(mine[rounded_column('overall')])} earns {mine['grade']}"))
+    return found
+
+
+def _item_means(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
+    found = []
+    items = dataset.items.dropna(subset=["indicator"])
+    for (org, year, number), group in items.groupby(["org_id", "fiscal_year", "indicator"]):
+        key = (org, int(year))
+        if key not in scored.index:
+            continue
+        fw = load_framework(key[1])
+        if len(group) != len(fw.indicator(int(number)).items):
+            continue  # a partial item list cannot be compared with the indicator
+        mean = round2(group["score"].mean())
+        given = round2(scored.loc[key, indicator_column(int(number))])
+        if abs(Decimal(str(mean)) - Decimal(str(given))) > ROUNDING_TOLERANCE:
+            found.append(Finding(
+                org_id=org, fiscal_year=key[1], kind="item_mean", severity="contradiction",
+                field=f"indicator {int(number)}", published=_fmt(given), recomputed=_fmt(mean),
+                message=f"indicator {int(number)} is {_fmt(given)} but the mean of its "
+                        f"{len(group)} item scores is {_fmt(mean)}"))
+    return found
+
+
+def _measures(dataset: Dataset) -> list[Finding]:
+    found = []
+    m = dataset.measures
+    for row in m.itertuples(index=False):
+        start = (row.start_year, row.start_month)
+        end = (row.end_year, row.end_month)
+        if end < start:
+            found.append(Finding(
+                org_id=row.org_id, fiscal_year=int(row.fiscal_year), kind="measure_period",
+                severity="contradiction", field=row.measure,
+                published=f"{start[0]}-{start[1]:02d} to {end[0]}-{end[1]:02d}",
+                message=f"measure '{row.measure}' ends ({end[0]}-{end[1]:02d}) before it "
+                        f"starts ({start[0]}-{start[1]:02d})"))
+    repeated = m[m.duplicated(["org_id", "fiscal_year", "measure"], keep="first")]
+    for row in repeated.drop_duplicates(["org_id", "fiscal_year", "measure"]).itertuples():
+        found.append(Finding(
+            org_id=row.org_id, fiscal_year=int(row.fiscal_year), kind="measure_repeated",
+            severity="notice", field=row.measure,
+            message=f"measure '{row.measure}' is listed more than once"))
+    return found
