@@ -9,10 +9,9 @@ from a folder that has any.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataValidationError, Problem
-from .framework import Framework, available_years, load_framework
+from .framework import available_years, load_framework
 from .tables import ROW, TableError, find_table, read_table
 from .thai import parse_month_year, to_arabic_digits
 
@@ -28,66 +27,83 @@ ORG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 ITEM_CODE = re.compile(r"^[A-Za-z]{1,3}[0-9]{1,3}$")
 
 
-class Invalid(ValueError):
-    """A cell's value is not what its column expects (the message says what is)."""
+# -- column parsers: a column of text in, typed values and an error text per row out ------
+# An empty error text means the cell is valid. Parsers work on whole columns (national data
+# sets have hundreds of thousands of rows) and call per-value code on distinct values only.
+
+Parsed = tuple[pd.Series, pd.Series]  # (values, errors)
+OK = ""
 
 
-# -- cell parsers: text in, typed value out, ``Invalid(expected)`` otherwise -------------
-
-def _text(value: str) -> str:
-    if not value:
-        raise Invalid("a non-empty text")
-    return value
-
-
-def _optional_text(value: str) -> str:
-    return value
-
-
-def _org_id(value: str) -> str:
-    if not ORG_ID.match(value):
-        raise Invalid("an ASCII code of letters, digits, '-' or '_' (at most 64, starting "
-                      "with a letter or digit), safe as a folder name")
-    return value
+def _per_distinct(column: pd.Series, parse: Callable[[str], object]) -> Parsed:
+    """Apply a per-value parser to each distinct value once; ValueError text is the error."""
+    values: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    for text in column.unique():
+        try:
+            values[text], errors[text] = parse(text), OK
+        except ValueError as exc:
+            values[text], errors[text] = None, str(exc)
+    return column.map(values), column.map(errors)
 
 
-def _integer(value: str) -> int:
-    text = to_arabic_digits(value)
-    if not re.fullmatch(r"[0-9]+(\.0+)?", text):
-        raise Invalid("a whole number")
-    return int(float(text))
+def _arabic(column: pd.Series) -> pd.Series:
+    return column.map({text: to_arabic_digits(text) for text in column.unique()})
 
 
-def _fiscal_year(value: str) -> int:
-    year = _integer(value)
+def _text(column: pd.Series) -> Parsed:
+    return column, column.eq("").map({True: "a non-empty text", False: OK})
+
+
+def _optional_text(column: pd.Series) -> Parsed:
+    return column, pd.Series(OK, index=column.index)
+
+
+def _org_id(column: pd.Series) -> Parsed:
+    ok = column.str.fullmatch(ORG_ID.pattern)
+    return column, ok.map({True: OK, False: (
+        "an ASCII code of letters, digits, '-' or '_' (at most 64, starting with a letter "
+        "or digit), safe as a folder name")})
+
+
+def _integer(column: pd.Series) -> Parsed:
+    text = _arabic(column)
+    ok = text.str.fullmatch(r"[0-9]+(\.0+)?")
+    values = pd.to_numeric(text.where(ok), errors="coerce").astype("Int64")
+    return values, ok.map({True: OK, False: "a whole number"})
+
+
+def _year_error(year: int) -> str:
     years = available_years()
     if 1900 <= year < 2400:
-        raise Invalid(f"a Buddhist Era fiscal year; {year} looks like a Christian Era year "
-                      f"(BE {year + 543})")
+        return (f"a Buddhist Era fiscal year; {year} looks like a Christian Era year "
+                f"(BE {year + 543})")
     if year not in years:
-        raise Invalid(f"a fiscal year with a framework file ({years[0]}–{years[-1]})")
-    return year
+        return f"a fiscal year with a framework file ({years[0]}–{years[-1]})"
+    return OK
 
 
-def _score(value: str) -> float:
-    try:
-        number = float(to_arabic_digits(value))
-    except ValueError:
-        raise Invalid("a number from 0 to 100") from None
-    if not math.isfinite(number) or not 0 <= number <= 100:
-        raise Invalid("a number from 0 to 100")
-    return number
+def _fiscal_year(column: pd.Series) -> Parsed:
+    values, errors = _integer(column)
+    known = values.dropna().unique()
+    year_errors = {int(y): _year_error(int(y)) for y in known}
+    errors = errors.where(errors.ne(OK), values.map(year_errors, na_action="ignore"))
+    return values, errors.fillna(OK)
 
 
-def _optional_score(value: str) -> float:
-    return math.nan if value == "" else _score(value)
+def _score(column: pd.Series) -> Parsed:
+    numbers = pd.to_numeric(_arabic(column), errors="coerce")
+    ok = numbers.between(0, 100)  # NaN and infinities fall outside
+    return numbers, ok.map({True: OK, False: "a number from 0 to 100"})
 
 
-def _month(value: str) -> tuple[int, int]:
-    try:
-        return parse_month_year(value)
-    except ValueError as exc:
-        raise Invalid(str(exc)) from None
+def _optional_score(column: pd.Series) -> Parsed:
+    values, errors = _score(column)
+    return values, errors.where(column.ne(""), OK)
+
+
+def _month(column: pd.Series) -> Parsed:
+    return _per_distinct(column, parse_month_year)
 
 
 @dataclass(frozen=True)
@@ -96,8 +112,7 @@ class Spec:
 
     base: str
     required: bool
-    columns: dict[str, Callable[[str], object]]
-    optional_columns: dict[str, Callable[[str], object]] = field(default_factory=dict)
+    columns: dict[str, Callable[[pd.Series], Parsed]]
 
 
 SPECS: tuple[Spec, ...] = (
@@ -186,7 +201,7 @@ def _build(folder: Path) -> Dataset:
         try:
             path = find_table(folder, spec.base)
         except TableError as exc:
-            problems.append(exc.problem)
+            problems.extend(exc.problems)
             continue
         if path is None:
             if spec.required:
@@ -197,7 +212,7 @@ def _build(folder: Path) -> Dataset:
         try:
             table = read_table(path)
         except TableError as exc:
-            problems.append(exc.problem)
+            problems.extend(exc.problems)
             continue
         parsed, file_problems = _parse(path, table, spec)
         problems.extend(file_problems)
@@ -210,7 +225,8 @@ def _build(folder: Path) -> Dataset:
     return Dataset(
         source=folder,
         organisations=raw["organisations"].drop(columns=ROW),
-        scores=raw["scores"].drop(columns=ROW).astype({"fiscal_year": int, "indicator": int}),
+        scores=raw["scores"].drop(columns=ROW).astype(
+            {"fiscal_year": "int64", "indicator": "int64", "score": "float64"}),
         items=_with_indicator(raw["items"]).drop(columns=ROW),
         published=raw["published"].drop(columns=ROW),
         measures=_split_months(raw["measures"]).drop(columns=ROW),
@@ -224,7 +240,7 @@ def _empty(spec: Spec) -> pd.DataFrame:
 
 
 def _parse(path: Path, table: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed cells of one file; rows with a bad cell are dropped after being reported."""
+    """Typed columns of one file; rows with a bad cell are dropped after being reported."""
     missing = [name for name in spec.columns if name not in table.columns]
     if missing:
         return _empty(spec), [
@@ -232,24 +248,23 @@ def _parse(path: Path, table: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, l
                     f"(columns expected: {', '.join(spec.columns)})")
             for name in missing
         ]
-    problems: list[Problem] = []
-    records = []
-    for row in table.to_dict("records"):
-        record: dict[str, object] = {ROW: row[ROW]}
-        ok = True
-        for name, parse in spec.columns.items():
-            try:
-                record[name] = parse(row[name])
-            except Invalid as exc:
-                problems.append(Problem(str(path), row[ROW], name, row[name], str(exc)))
-                ok = False
-        if ok:
-            records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=[*spec.columns, ROW]) if records \
-        else _empty(spec)
+    problems: list[tuple[int, int, Problem]] = []
+    parsed = {ROW: table[ROW]}
+    bad_rows = pd.Series(False, index=table.index)
+    for order, (name, parse) in enumerate(spec.columns.items()):
+        values, errors = parse(table[name])
+        parsed[name] = values
+        bad = errors.ne(OK)
+        bad_rows |= bad
+        for row, value, error in zip(table.loc[bad, ROW], table.loc[bad, name],
+                                     errors[bad], strict=True):
+            problems.append((int(row), order, Problem(str(path), int(row), name, value, error)))
+    frame = pd.DataFrame(parsed)[~bad_rows].reset_index(drop=True)
+    frame = frame[[*spec.columns, ROW]]
+    found = [p for _, _, p in sorted(problems, key=lambda t: (t[0], t[1]))]
     if spec.required and table.empty:
-        problems.append(Problem(str(path), None, None, None, "at least one data row"))
-    return frame, problems
+        found.append(Problem(str(path), None, None, None, "at least one data row"))
+    return frame, found
 
 
 def _cross_checks(raw: dict[str, pd.DataFrame], files: dict[str, Path]) -> list[Problem]:
@@ -302,61 +317,58 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], path: Path) -> list[Proble
 def _score_fit(scores: pd.DataFrame, path: Path) -> list[Problem]:
     """Indicators the year's framework knows, and all of them for every organisation-year."""
     problems = []
-    for (org, year), group in scores.groupby(["org_id", "fiscal_year"], sort=False):
-        fw = load_framework(int(year))
-        expected = set(fw.indicator_numbers)
-        for row in group[~group["indicator"].isin(expected)].itertuples():
+    for year, rows in scores.groupby("fiscal_year", sort=True):
+        expected = load_framework(int(year)).indicator_numbers
+        known = rows["indicator"].isin(expected)
+        for row in rows[~known].itertuples():
             problems.append(Problem(str(path), getattr(row, ROW), "indicator",
                                     str(row.indicator), f"an indicator of {year}: "
                                     f"{min(expected)}–{max(expected)}"))
-        gaps = sorted(expected - set(group["indicator"]))
-        if gaps:
+        counts = rows[known].groupby("org_id")["indicator"].nunique()
+        short = counts[counts < len(expected)].index
+        for org in short:
+            group = rows[rows["org_id"] == org]
+            gaps = sorted(set(expected) - set(group["indicator"]))
             problems.append(Problem(str(path), int(group[ROW].min()), "indicator", None,
                                     f"a score for every indicator of {org} in {year}; "
                                     f"missing {', '.join(map(str, gaps))}"))
-    return problems
+    return sorted(problems, key=lambda p: (p.row or 0))
 
 
 def _item_fit(items: pd.DataFrame, path: Path) -> list[Problem]:
     problems = []
-    for row in items.itertuples():
-        fw = load_framework(int(row.fiscal_year))
-        if fw.items:
-            if row.item not in fw.items:
-                problems.append(Problem(str(path), getattr(row, ROW), "item", row.item,
-                                        f"an item code of {row.fiscal_year} "
-                                        f"({_span(list(fw.items))})"))
-        elif not ITEM_CODE.match(row.item):
-            problems.append(Problem(str(path), getattr(row, ROW), "item", row.item,
-                                    "an item code such as O34"))
-    return problems
+    for year, rows in items.groupby("fiscal_year", sort=True):
+        codes = list(load_framework(int(year)).items)
+        if codes:
+            bad = rows[~rows["item"].isin(codes)]
+            expected = f"an item code of {year} ({_span(codes)})"
+        else:
+            bad = rows[~rows["item"].str.fullmatch(ITEM_CODE.pattern)]
+            expected = "an item code such as O34"
+        problems += [Problem(str(path), int(r), "item", code, expected)
+                     for r, code in zip(bad[ROW], bad["item"], strict=True)]
+    return sorted(problems, key=lambda p: (p.row or 0))
 
 
 def _span(codes: list[str]) -> str:
     return f"{codes[0]}–{codes[-1]}" if len(codes) > 2 else ", ".join(codes)
 
 
-def _item_indicator(fw: Framework, code: str) -> int | None:
-    found = fw.items.get(code)
-    return found[0].number if found else None
-
-
 def _with_indicator(items: pd.DataFrame) -> pd.DataFrame:
-    """Items gain the indicator they belong to (None where the year has no item list)."""
-    items = items.copy()
-    items["indicator"] = [
-        _item_indicator(load_framework(int(y)), code)
-        for y, code in zip(items["fiscal_year"], items["item"], strict=True)
-    ]
-    return items
+    """Items gain the indicator they belong to (missing where the year has no item list)."""
+    lookup = {(year, code): ind.number for year in items["fiscal_year"].unique()
+              for code, (ind, _, _) in load_framework(int(year)).items.items()}
+    keys = zip(items["fiscal_year"], items["item"], strict=True)
+    return items.assign(indicator=pd.array([lookup.get(k) for k in keys], dtype="Int64"))
 
 
 def _split_months(measures: pd.DataFrame) -> pd.DataFrame:
-    measures = measures.copy()
     for name in ("start", "end"):
-        measures[f"{name}_year"] = [v[0] for v in measures[name]]
-        measures[f"{name}_month"] = [v[1] for v in measures[name]]
-        measures = measures.drop(columns=name)
+        pairs = measures[name].tolist()
+        measures = measures.assign(**{
+            f"{name}_year": pd.array([p[0] for p in pairs], dtype="Int64"),
+            f"{name}_month": pd.array([p[1] for p in pairs], dtype="Int64"),
+        }).drop(columns=name)
     return measures
 
 

@@ -20,11 +20,11 @@ ENCODINGS = ("utf-8-sig", "cp874")
 
 
 class TableError(Exception):
-    """A file that cannot be read as a table at all (carries the problem)."""
+    """A file that cannot be read as a table at all (carries every problem found)."""
 
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
+    def __init__(self, *problems: Problem) -> None:
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = list(problems)
 
 
 def find_table(folder: Path, base: str) -> Path | None:
@@ -56,7 +56,8 @@ def read_table(path: Path) -> pd.DataFrame:
     else:
         frame = _read_csv(path)
     frame.columns = [str(c).strip().lstrip("\ufeff").lower() for c in frame.columns]
-    frame = frame.map(lambda v: "" if v is None else str(v).strip())
+    for column in frame.columns:
+        frame[column] = frame[column].fillna("").astype(str).str.strip()
     frame[ROW] = range(2, len(frame) + 2)
     cells = frame.drop(columns=ROW)
     blank = (cells == "").all(axis=1) if len(cells.columns) else pd.Series(True, frame.index)
@@ -69,11 +70,15 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise TableError(Problem(str(path), None, None, None, "a header row and data rows"))
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
-    for number, row in enumerate(body, start=2):
-        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
-            raise TableError(Problem(str(path), number, None, ",".join(row),
-                                     f"at most {len(header)} fields as in the header"))
-    body = [(row + [""] * len(header))[: len(header)] for row in body]
+    width = len(header)
+    ragged = [
+        Problem(str(path), number, None, ",".join(row), f"at most {width} fields as in the header")
+        for number, row in enumerate(body, start=2)
+        if len(row) > width and any(cell.strip() for cell in row[width:])
+    ]
+    if ragged:
+        raise TableError(*ragged)
+    body = [row if len(row) == width else (row + [""] * width)[:width] for row in body]
     return pd.DataFrame(body, columns=header, dtype=object)
 
 
@@ -84,7 +89,7 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
         expected = f"a readable .xlsx workbook ({type(exc).__name__}: {exc})"
         raise TableError(Problem(str(path), None, None, None, expected)) from exc
     frame = frame.astype(object).where(frame.notna(), "")
-    return frame.map(_xlsx_cell)
+    return frame.map(_xlsx_cell)  # workbooks are small; exact text matters more
 
 
 def _xlsx_cell(value: object) -> str:
