@@ -23,6 +23,7 @@ from .framework import available_years, load_framework
 from .tables import ROW, TableError, find_table, read_table
 from .thai import parse_month_year, to_arabic_digits
 
+VALID = "row_valid"  # every cell of the row parsed
 ORG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 ITEM_CODE = re.compile(r"^[A-Za-z]{1,3}[0-9]{1,3}$")
 
@@ -75,6 +76,8 @@ def _integer(column: pd.Series) -> Parsed:
 
 def _year_error(year: int) -> str:
     years = available_years()
+    if year < 100:
+        return f"all four digits of a Buddhist Era fiscal year (25{year:02d}?)"
     if 1900 <= year < 2400:
         return (f"a Buddhist Era fiscal year; {year} looks like a Christian Era year "
                 f"(BE {year + 543})")
@@ -196,6 +199,7 @@ def _load(folder: Path) -> Dataset:
 def _build(folder: Path) -> Dataset:
     problems: list[Problem] = []
     raw: dict[str, pd.DataFrame] = {}
+    listed_ids: set[str] | None = None  # None: organisations unreadable, skip reference checks
     files: dict[str, Path] = {}
     for spec in SPECS:
         try:
@@ -217,11 +221,16 @@ def _build(folder: Path) -> Dataset:
         parsed, file_problems = _parse(path, table, spec)
         problems.extend(file_problems)
         raw[spec.base] = parsed
+        if spec.base == "organisations" and "org_id" in table.columns:
+            # an organisation whose row has another bad cell still exists: no cascade of
+            # "unknown org_id" problems in the other files
+            listed_ids = set(table["org_id"])
     for spec in SPECS:
         raw.setdefault(spec.base, _empty(spec))
-    problems.extend(_cross_checks(raw, files))
+    problems.extend(_cross_checks(raw, files, listed_ids))
     if problems:
-        raise DataValidationError(problems)
+        raise DataValidationError(sorted(problems, key=_problem_order))
+    raw = {base: frame[frame[VALID]].drop(columns=VALID) for base, frame in raw.items()}
     return Dataset(
         source=folder,
         organisations=raw["organisations"].drop(columns=ROW),
@@ -236,11 +245,25 @@ def _build(folder: Path) -> Dataset:
 
 
 def _empty(spec: Spec) -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype=object) for name in [*spec.columns, ROW]})
+    columns = {name: pd.Series(dtype=object) for name in [*spec.columns, ROW]}
+    return pd.DataFrame({**columns, VALID: pd.Series(dtype=bool)})
+
+
+def _problem_order(problem: Problem) -> tuple[int, int, int]:
+    """Files in the order of SPECS, then rows, then columns as the spec lists them."""
+    base = Path(problem.file).stem
+    spec_index = next((i for i, spec in enumerate(SPECS) if spec.base == base), len(SPECS))
+    columns = list(SPECS[spec_index].columns) if spec_index < len(SPECS) else []
+    column = columns.index(problem.column) if problem.column in columns else len(columns)
+    return spec_index, problem.row or 0, column
 
 
 def _parse(path: Path, table: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed columns of one file; rows with a bad cell are dropped after being reported."""
+    """Typed columns of one file, every row kept: a bad cell becomes NA and its row invalid.
+
+    Cross-file checks still see the row's good cells, so one bad score does not also show
+    up as a missing indicator.
+    """
     missing = [name for name in spec.columns if name not in table.columns]
     if missing:
         return _empty(spec), [
@@ -253,27 +276,30 @@ def _parse(path: Path, table: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, l
     bad_rows = pd.Series(False, index=table.index)
     for order, (name, parse) in enumerate(spec.columns.items()):
         values, errors = parse(table[name])
-        parsed[name] = values
         bad = errors.ne(OK)
+        parsed[name] = values.where(~bad)
         bad_rows |= bad
         for row, value, error in zip(table.loc[bad, ROW], table.loc[bad, name],
                                      errors[bad], strict=True):
             problems.append((int(row), order, Problem(str(path), int(row), name, value, error)))
-    frame = pd.DataFrame(parsed)[~bad_rows].reset_index(drop=True)
-    frame = frame[[*spec.columns, ROW]]
+    frame = pd.DataFrame(parsed)[[*spec.columns, ROW]].assign(**{VALID: ~bad_rows})
     found = [p for _, _, p in sorted(problems, key=lambda t: (t[0], t[1]))]
     if spec.required and table.empty:
         found.append(Problem(str(path), None, None, None, "at least one data row"))
     return frame, found
 
 
-def _cross_checks(raw: dict[str, pd.DataFrame], files: dict[str, Path]) -> list[Problem]:
-    """Checks across rows and files: duplicates, unknown organisations, framework fit."""
+def _cross_checks(raw: dict[str, pd.DataFrame], files: dict[str, Path],
+                  known: set[str] | None) -> list[Problem]:
+    """Checks across rows and files: duplicates, unknown organisations, framework fit.
+
+    Each check looks at the rows whose cells it needs are valid.
+    """
     problems: list[Problem] = []
-    orgs = raw["organisations"]
+    raw = {base: frame.dropna(subset=[c for c in ("org_id", "fiscal_year") if c in frame])
+           for base, frame in raw.items()}
     if "organisations" in files:
-        problems += _duplicates(orgs, ["org_id"], files["organisations"])
-    known = set(orgs["org_id"])
+        problems += _duplicates(raw["organisations"], ["org_id"], files["organisations"])
     for base, keys in (("scores", ["org_id", "fiscal_year", "indicator"]),
                        ("items", ["org_id", "fiscal_year", "item"]),
                        ("published", ["org_id", "fiscal_year"]),
@@ -281,16 +307,16 @@ def _cross_checks(raw: dict[str, pd.DataFrame], files: dict[str, Path]) -> list[
         if base not in files:
             continue
         frame, path = raw[base], files[base]
-        if "organisations" in files:
+        if known is not None:
             for row in frame[~frame["org_id"].isin(known)].itertuples():
                 problems.append(Problem(str(path), getattr(row, ROW), "org_id", row.org_id,
                                         "an org_id listed in organisations"))
         if keys:
-            problems += _duplicates(frame, keys, path)
+            problems += _duplicates(frame.dropna(subset=keys), keys, path)
     if "scores" in files:
-        problems += _score_fit(raw["scores"], files["scores"])
+        problems += _score_fit(raw["scores"].dropna(subset=["indicator"]), files["scores"])
     if "items" in files:
-        problems += _item_fit(raw["items"], files["items"])
+        problems += _item_fit(raw["items"].dropna(subset=["item"]), files["items"])
     if "published" in files:
         for row in raw["published"].itertuples():
             labels = load_framework(row.fiscal_year).grade_labels

@@ -17,7 +17,7 @@ from .dataset import Dataset
 from .errors import ParameterError
 from .framework import Framework, load_framework
 from .reconcile import Finding, reconcile
-from .rounding import round2
+from .rounding import mean_half_up, round2
 from .scoring import KEY, indicator_column, rounded_column, score_table
 
 PEER_SCOPES = ("province", "org_type", "all")
@@ -242,7 +242,7 @@ def _items(dataset: Dataset, current: pd.Series, fw: Framework) -> list[ItemSumm
         listed.sort(key=lambda d: order[str(d["code"])])
         out.append(ItemSummary(
             indicator=ind.number, items=listed,
-            item_mean_2dp=round2(group["score"].mean()),
+            item_mean_2dp=mean_half_up(group["score"].to_numpy()),
             indicator_2dp=round2(current[indicator_column(ind.number)]),
             complete=len(group) == len(ind.items)))
     return out

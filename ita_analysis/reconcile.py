@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from .dataset import Dataset
 from .framework import load_framework
-from .rounding import round2
+from .rounding import mean_half_up, round2
 from .scoring import indicator_column, rounded_column
 
 ROUNDING_TOLERANCE = Decimal("0.01")
@@ -92,7 +92,7 @@ def _item_means(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
         fw = load_framework(key[1])
         if len(group) != len(fw.indicator(int(number)).items):
             continue  # a partial item list cannot be compared with the indicator
-        mean = round2(group["score"].mean())
+        mean = mean_half_up(group["score"].to_numpy())
         given = round2(scored.loc[key, indicator_column(int(number))])
         if abs(Decimal(str(mean)) - Decimal(str(given))) > ROUNDING_TOLERANCE:
             found.append(Finding(

@@ -67,3 +67,11 @@ def hundredths_half_up(numer: np.ndarray, denom: np.ndarray | int) -> np.ndarray
     numer = np.asarray(numer, dtype=np.int64)
     denom = np.asarray(denom, dtype=np.int64)
     return (numer * 200 + denom) // (denom * 2)
+
+
+def mean_half_up(values: np.ndarray) -> float:
+    """Exact mean of scores, rounded half up to two decimals (item means, group means)."""
+    micro = to_micro(values)
+    if micro.size == 0:
+        return float("nan")
+    return float(hundredths_half_up(micro.sum(), micro.size * MICRO)) / 100

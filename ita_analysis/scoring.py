@@ -77,6 +77,7 @@ def score_table(
     if missing:
         raise ItaError(f"scores table lacks column(s) {', '.join(missing)}; "
                        f"expected {', '.join(SCORE_COLUMNS)}")
+    _refuse_bad_scores(scores)
     parts = []
     for year, group in scores.groupby("fiscal_year", sort=True):
         fw = frameworks(int(year))
@@ -98,6 +99,22 @@ def score_table(
         return pd.DataFrame(columns=[*KEY, "overall", "grade", "passed"])
     table = pd.concat(parts).reset_index()
     return table.sort_values(KEY, kind="stable").reset_index(drop=True)
+
+
+def _refuse_bad_scores(scores: pd.DataFrame) -> None:
+    """Scores outside 0–100 (or missing) and repeated indicators cannot be scored."""
+    values = pd.to_numeric(scores["score"], errors="coerce")
+    bad = ~values.between(0, 100)
+    if bad.any():
+        row = scores[bad].iloc[0]
+        raise ItaError(f"{int(bad.sum())} score(s) not a number from 0 to 100, first: "
+                       f"{row['org_id']} {row['fiscal_year']} indicator {row['indicator']}: "
+                       f"{row['score']!r}")
+    dup = scores.duplicated(["org_id", "fiscal_year", "indicator"])
+    if dup.any():
+        row = scores[dup].iloc[0]
+        raise ItaError(f"indicator {row['indicator']} of {row['org_id']} {row['fiscal_year']} "
+                       "is given more than once; expected one score per indicator")
 
 
 def score_one(

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .errors import Problem
 
-ROW = "__row__"  # line number of a record in its file, header = 1
+ROW = "file_row"  # row of a record in its file as a spreadsheet numbers it, header = 1
 ENCODINGS = ("utf-8-sig", "cp874")
 
 
@@ -50,7 +50,7 @@ def decode(path: Path) -> str:
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """All cells as stripped strings, column names lower-cased, plus ``__row__``."""
+    """All cells as stripped strings, column names lower-cased, plus ``file_row``."""
     if path.suffix.lower() == ".xlsx":
         frame = _read_xlsx(path)
     else:

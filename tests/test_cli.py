@@ -1,0 +1,221 @@
+"""Tests for the ``ita-analysis`` command, run as a separate process as a user would run it.
+
+Exit codes: 0 success (``check``: clean), 1 contradictions found, 2 invalid input or usage.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MALFORMED = FIXTURES / "malformed"
+
+# The issue's expected output of `ita-analysis score --year 2565 --json` on the default data.
+SEED_RECORD = {
+    "org_id": "nongsaeng-prachinburi",
+    "fiscal_year": 2565,
+    "indicators": {"1": 100.0, "2": 99.61, "3": 100.0, "4": 98.84, "5": 98.45, "6": 99.72,
+                   "7": 99.57, "8": 99.79, "9": 100.0, "10": 93.75},
+    "tools": {"IIT": 99.38, "EIT": 99.69, "OIT": 96.88},
+    "overall": 98.47,
+    "grade": "AA",
+    "passed": True,
+}
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "ita_analysis.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, encoding="utf-8", env=env,
+                          timeout=120, check=False)
+
+
+def _make_malformed():
+    spec = importlib.util.spec_from_file_location("make_malformed", FIXTURES / "make_malformed.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+# -- score ------------------------------------------------------------------------------
+
+def test_score_json_on_the_default_data_is_the_issue_output():
+    done = run("score", "--year", "2565", "--json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    records = json.loads(done.stdout)
+    assert records == [SEED_RECORD]
+    assert list(records[0]) == list(SEED_RECORD)
+    assert list(records[0]["indicators"]) == [str(n) for n in range(1, 11)]
+    assert isinstance(records[0]["indicators"]["1"], float)
+
+
+def test_score_json_for_one_org():
+    done = run("score", "--year", "2565", "--org", "nongsaeng-prachinburi", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [SEED_RECORD]
+
+
+def test_score_text_table():
+    done = run("score", "--year", "2565")
+    assert done.returncode == 0, done.stderr
+    header, row, *rest = done.stdout.splitlines()
+    assert rest == []
+    assert header.split() == ["org_id", "ปีงบประมาณ", "IIT", "EIT", "OIT", "รวม/overall",
+                              "ระดับผลการประเมิน"]
+    assert row.split() == ["nongsaeng-prachinburi", "2565", "99.38", "99.69", "96.88", "98.47",
+                           "AA", "องค์การบริหารส่วนตำบลหนองแสง"]
+
+
+def test_score_ce_year_is_a_one_line_error():
+    done = run("score", "--year", "2022")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("ita-analysis: error:")
+    assert "2022" in lines[0] and "2565" in lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_score_unknown_org_is_an_error():
+    done = run("score", "--year", "2565", "--org", "nosuch")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "'nosuch'" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_score_a_year_without_data_is_an_error():
+    done = run("score", "--year", "2566")
+    assert done.returncode == 2
+    assert "no scores" in done.stderr and "2566" in done.stderr
+
+
+def test_score_on_a_malformed_folder_is_an_error():
+    done = run("score", "--year", "2565", "--data", str(MALFORMED / "score_negative"))
+    assert done.returncode == 2
+    assert "items.csv, row 3, column 'score': got '-1'" in done.stderr
+
+
+def test_usage_error_exits_2():
+    done = run("score")
+    assert done.returncode == 2
+    assert "--year" in done.stderr
+
+
+# -- check ------------------------------------------------------------------------------
+
+def test_check_on_the_default_data_lists_the_seed_contradictions():
+    done = run("check")
+    assert done.returncode == 1, done.stderr
+    out = done.stdout
+    assert "valid; 4 contradiction(s), 1 notice(s)" in out
+    assert "published EIT 90.09 but the indicator scores give 99.69" in out
+    assert "published OIT 100.00 but the indicator scores give 96.88" in out
+    assert "indicator 10 is 93.75 but the mean of its 10 item scores is 98.80" in out
+    assert ("measure 'การเพิ่มประสิทธิภาพในการสื่อสาร' ends (2564-03) before it starts (2564-10)"
+            in out)
+    assert "notice: nongsaeng-prachinburi 2565: measure " \
+           "'การให้ความรู้เกี่ยวกับการป้องกันผลประโยชน์ทับซ้อน' is listed more than once" in out
+    # IIT 99.38 and the overall 98.47 agree with the indicators and are not listed
+    assert "published IIT" not in out and "published overall" not in out
+
+
+def test_check_json_structure():
+    done = run("check", "--json")
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert set(report) == {"valid", "problems", "findings"}
+    assert report["valid"] is True
+    assert report["problems"] == []
+    fields = {"org_id", "fiscal_year", "kind", "severity", "field", "published", "recomputed",
+              "message"}
+    for finding in report["findings"]:
+        assert set(finding) == fields
+        assert finding["org_id"] == "nongsaeng-prachinburi"
+        assert finding["fiscal_year"] == 2565
+    summary = sorted((f["kind"], f["severity"], f["field"], f["published"], f["recomputed"])
+                     for f in report["findings"])
+    assert summary == [
+        ("item_mean", "contradiction", "indicator 10", "93.75", "98.80"),
+        ("measure_period", "contradiction", "การเพิ่มประสิทธิภาพในการสื่อสาร",
+         "2564-10 to 2564-03", None),
+        ("measure_repeated", "notice", "การให้ความรู้เกี่ยวกับการป้องกันผลประโยชน์ทับซ้อน", None,
+         None),
+        ("published_figure", "contradiction", "EIT", "90.09", "99.69"),
+        ("published_figure", "contradiction", "OIT", "100.00", "96.88"),
+    ]
+
+
+def test_check_on_a_malformed_folder_lists_every_problem():
+    folder = MALFORMED / "several_cell_problems"
+    done = run("check", "--data", str(folder))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    err = done.stderr
+    assert "3 problems in the input data" in err
+    items = folder / "items.csv"
+    assert f"{items}, row 3, column 'score': got 'abc'; expected a number from 0 to 100" in err
+    assert (f"{items}, row 5, column 'fiscal_year': got '2599'; expected a fiscal year with a "
+            "framework file (2562–2568)") in err
+    assert f"{items}, row 7, column 'score': got '100.5'; expected a number from 0 to 100" in err
+    assert err.index("row 3") < err.index("row 5") < err.index("row 7")
+    assert "Traceback" not in err
+
+
+def test_check_json_on_a_malformed_folder():
+    done = run("check", "--json", "--data", str(MALFORMED / "several_cell_problems"))
+    assert done.returncode == 2
+    report = json.loads(done.stdout)
+    assert report["valid"] is False
+    assert report["findings"] == []
+    assert [(Path(p["file"]).name, p["row"], p["column"], p["value"]) for p in
+            report["problems"]] == [("items.csv", 3, "score", "abc"),
+                                    ("items.csv", 5, "fiscal_year", "2599"),
+                                    ("items.csv", 7, "score", "100.5")]
+    assert all(set(p) == {"file", "row", "column", "value", "expected"}
+               for p in report["problems"])
+
+
+def test_check_on_a_missing_file_names_it():
+    done = run("check", "--data", str(MALFORMED / "organisations_missing"))
+    assert done.returncode == 2
+    assert "organisations.csv" in done.stderr and "required" in done.stderr
+
+
+def test_check_on_a_duplicate_row_exits_2():
+    # a cross-row problem must not crash `check` (exit 1 would read as "contradictions")
+    done = run("check", "--data", str(MALFORMED / "duplicate_score_row"))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "row 22" in done.stderr
+
+
+def test_check_on_a_clean_folder_exits_0(tmp_path):
+    mm = _make_malformed()
+    mm.write_folder(tmp_path, mm.base_tables())
+    done = run("check", "--data", str(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == f"{tmp_path}: valid; 0 contradiction(s), 0 notice(s)"
+    as_json = run("check", "--json", "--data", str(tmp_path))
+    assert as_json.returncode == 0
+    assert json.loads(as_json.stdout) == {"valid": True, "problems": [], "findings": []}
+
+
+def test_the_console_script_is_installed():
+    script = Path(sys.executable).parent / "ita-analysis"
+    if not script.exists():
+        pytest.skip("the ita-analysis console script is not installed next to this Python")
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0
+    assert done.stdout.startswith("ita-analysis ")

@@ -1,0 +1,342 @@
+"""Tests for ita_analysis.dataset: every malformed folder of tests/fixtures/malformed/ is
+refused with exactly the problems written here by hand (file, row, column, value and a
+fragment of what was expected), and valid variants of one folder all load alike.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ita_analysis.dataset import default_data_dir, load_dataset, synthetic_data_dir
+from ita_analysis.errors import DataValidationError, ItaError, Problem
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MALFORMED = FIXTURES / "malformed"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("make_malformed", FIXTURES / "make_malformed.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+mm = _load_script()
+NONGSAENG, DEMO = mm.NONGSAENG, mm.DEMO
+
+
+@dataclass(frozen=True)
+class P:
+    """An expected problem: the file's name, row, column, value and part of the expectation."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def matches(self, problem: Problem) -> bool:
+        return (Path(problem.file).name == self.file and problem.row == self.row
+                and problem.column == self.column and problem.value == self.value
+                and self.expected in problem.expected)
+
+
+SCORE_RANGE = "a number from 0 to 100"
+ORG_ID_RULE = "an ASCII code of letters, digits, '-' or '_'"
+ENCODING = "text encoded as UTF-8 or cp874 (TIS-620)"
+
+EXPECTED: dict[str, list[P]] = {
+    "missing_column": [
+        P("scores.csv", 1, "score", None, "a column named 'score' in the header row")],
+    "missing_column_xlsx": [
+        P("organisations.xlsx", 1, "province", None, "a column named 'province'")],
+    "empty_required_cell": [
+        P("organisations.csv", 3, "name", "", "a non-empty text")],
+    "unknown_org_in_scores": [
+        P("scores.csv", row, "org_id", "demo-tuayaang", "an org_id listed in organisations")
+        for row in range(12, 22)],
+    "org_id_space": [P("organisations.csv", 4, "org_id", "ban nong", ORG_ID_RULE)],
+    "org_id_slash": [P("organisations.csv", 4, "org_id", "ban/nong", ORG_ID_RULE)],
+    "org_id_thai": [P("organisations.csv", 4, "org_id", "บ้านหนอง", ORG_ID_RULE)],
+    "duplicate_org_id": [
+        P("organisations.csv", 4, "org_id", NONGSAENG, "one row per org_id; row 2 has it")],
+    "duplicate_score_row": [
+        P("scores.csv", 22, "indicator", f"{NONGSAENG} / 2565 / 3",
+          "one row per org_id, fiscal_year, indicator; row 4 has it")],
+    "score_101": [P("scores.csv", 4, "score", "101", SCORE_RANGE)],
+    "score_negative": [P("items.csv", 3, "score", "-1", SCORE_RANGE)],
+    "score_text": [P("scores.csv", 13, "score", "abc", SCORE_RANGE)],
+    "score_nan": [P("published.csv", 2, "overall", "NaN", SCORE_RANGE)],
+    "score_inf_xlsx": [P("scores.xlsx", 11, "score", "inf", SCORE_RANGE)],
+    "fiscal_year_ce": [
+        P("published.csv", 2, "fiscal_year", "2022",
+          "a Buddhist Era fiscal year; 2022 looks like a Christian Era year (BE 2565)")],
+    "fiscal_year_no_framework": [
+        P("items.csv", 5, "fiscal_year", "2599",
+          "a fiscal year with a framework file (2562–2568)")],
+    "fiscal_year_two_digits": [
+        P("measures.csv", 3, "fiscal_year", "65",
+          "all four digits of a Buddhist Era fiscal year (2565?)")],
+    "indicator_11": [P("scores.csv", 22, "indicator", "11", "an indicator of 2565: 1–10")],
+    "missing_indicators_7_8": [
+        P("scores.csv", 12, "indicator", None,
+          f"a score for every indicator of {DEMO} in 2565; missing 7, 8")],
+    "unknown_item": [P("items.csv", 12, "item", "O99", "an item code of 2565 (O1–O43)")],
+    "unknown_item_xlsx": [P("items.xlsx", 6, "item", "O99", "an item code of 2565 (O1–O43)")],
+    "item_code_malformed": [P("items.csv", 12, "item", "ข้อ 1", "an item code such as O34")],
+    "grade_not_a_label": [
+        P("published.csv", 2, "grade", "A+", "a label of 2565: AA, A, B, C, D, E, F")],
+    "grade_after_blank_row_xlsx": [P("published.xlsx", 4, "grade", "A+", "a label of 2565")],
+    "measure_bad_month_name": [
+        P("measures.csv", 2, "start", "ตุลา 2564", "'ตุลา' is not a Thai month name")],
+    "measure_month_13": [
+        P("measures.csv", 3, "start", "2564-13", "the month 13 is not between 1 and 12")],
+    "measure_two_digit_year": [
+        P("measures.csv", 4, "end", "ก.ย. 65", "the two-digit year 65 is ambiguous")],
+    "both_csv_and_xlsx": [
+        P("scores", None, None, None, "either scores.csv or scores.xlsx, not both")],
+    "organisations_missing": [
+        P("organisations.csv", None, None, None,
+          "the file organisations.csv (or .xlsx), which is required")],
+    "encoding_utf16": [P("measures.csv", None, None, None, ENCODING)],
+    "encoding_utf16_organisations": [P("organisations.csv", None, None, None, ENCODING)],
+    "ragged_row": [
+        P("scores.csv", 5, None, f"{NONGSAENG},2565,4,98.84,ตรวจแล้ว",
+          "at most 4 fields as in the header")],
+    "ragged_two_rows": [
+        P("scores.csv", 5, None, f"{NONGSAENG},2565,4,98.84,ตรวจแล้ว", "at most 4 fields"),
+        P("scores.csv", 9, None, f"{NONGSAENG},2565,8,99.79,ตรวจแล้ว", "at most 4 fields")],
+    "scores_empty": [P("scores.csv", None, None, None, "a header row and data rows")],
+    "scores_header_only": [P("scores.csv", None, None, None, "at least one data row")],
+    "several_cell_problems": [
+        P("items.csv", 3, "score", "abc", SCORE_RANGE),
+        P("items.csv", 5, "fiscal_year", "2599", "a fiscal year with a framework file"),
+        P("items.csv", 7, "score", "100.5", SCORE_RANGE)],
+    "several_problems": [
+        P("measures.csv", 2, "start", "ตุลา 2564", "is not a Thai month name"),
+        P("measures.csv", 3, "org_id", "ghost-org", "an org_id listed in organisations"),
+        P("measures.csv", 4, "fiscal_year", "2022", "looks like a Christian Era year (BE 2565)"),
+        P("measures.csv", 4, "end", "2565-13", "the month 13 is not between 1 and 12")],
+}
+
+def problems_of(folder: Path) -> tuple[list[Problem], str]:
+    with pytest.raises(DataValidationError) as info:
+        load_dataset(folder)
+    assert isinstance(info.value, ItaError)
+    return info.value.problems, str(info.value)
+
+
+# -- the corpus ----------------------------------------------------------------------------
+
+def test_the_corpus_has_enough_cases_each_with_expectations():
+    folders = sorted(p.name for p in MALFORMED.iterdir() if p.is_dir())
+    assert folders == sorted(mm.CASES) == sorted(EXPECTED)
+    assert len(folders) >= 24
+    xlsx = {p.parent.name for p in MALFORMED.glob("*/*.xlsx")}
+    assert len(xlsx) >= 3
+
+
+def test_the_corpus_is_what_the_script_writes(tmp_path):
+    mm.build(tmp_path)
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    committed = sorted(p.relative_to(MALFORMED) for p in MALFORMED.rglob("*") if p.is_file())
+    assert written == committed
+    for rel in written:
+        assert (tmp_path / rel).read_bytes() == (MALFORMED / rel).read_bytes(), rel
+
+
+def test_the_script_is_deterministic(tmp_path):
+    mm.build(tmp_path / "a")
+    mm.build(tmp_path / "b")
+    for path in sorted((tmp_path / "a").rglob("*.xlsx")):
+        assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
+
+
+def test_the_base_of_every_case_is_valid(tmp_path):
+    mm.write_folder(tmp_path, mm.base_tables())
+    data = load_dataset(tmp_path)
+    assert list(data.organisations["org_id"]) == [NONGSAENG, DEMO]
+    assert len(data.scores) == 20
+    assert len(data.items) == 10
+    assert len(data.measures) == 3
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_case_reports_the_expected_problems(case):
+    folder = MALFORMED / case
+    problems, message = problems_of(folder)
+    for want in EXPECTED[case]:
+        assert any(want.matches(p) for p in problems), (want, problems)
+        # the message a person reads names the file, the row and the column
+        assert want.file in message
+        if want.row is not None:
+            assert f"row {want.row}" in message
+        if want.column is not None:
+            assert f"column '{want.column}'" in message
+    for problem in problems:
+        assert Path(problem.file).parent == folder.resolve()
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_case_reports_nothing_else_in_row_order(case):
+    problems, _ = problems_of(MALFORMED / case)
+    want = EXPECTED[case]
+    assert len(problems) == len(want), problems
+    for expected, problem in zip(want, problems, strict=True):
+        assert expected.matches(problem), (expected, problem)
+
+
+# -- row numbers -----------------------------------------------------------------------------
+
+def test_row_numbers_count_blank_lines(tmp_path):
+    tables = mm.base_tables()
+    tables["items"][3][3] = "101"  # the fourth line of items.csv
+    mm.write_folder(tmp_path, tables)
+    text = (tmp_path / "items.csv").read_text(encoding="utf-8").splitlines()
+    text.insert(2, "")  # a blank line 3 pushes the bad row to line 5
+    (tmp_path / "items.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    problems, _ = problems_of(tmp_path)
+    assert [(p.row, p.column, p.value) for p in problems] == [(5, "score", "101")]
+
+
+def test_row_numbers_in_xlsx_count_blank_rows(tmp_path):
+    tables = mm.base_tables()
+    tables["items"].insert(2, ["", "", "", ""])
+    tables["items"][4][3] = "101"  # row 5 of the sheet, after the blank row 3
+    mm.write_folder(tmp_path, tables, xlsx=("items",))
+    problems, _ = problems_of(tmp_path)
+    assert [(Path(p.file).name, p.row, p.column, p.value) for p in problems] == [
+        ("items.xlsx", 5, "score", "101")]
+
+
+def test_a_missing_folder_is_refused(tmp_path):
+    problems, _ = problems_of(tmp_path / "nosuch")
+    assert len(problems) == 1
+    assert "organisations.csv and scores.csv" in problems[0].expected
+
+
+# -- valid variants ----------------------------------------------------------------------------
+
+def load_base(tmp_path: Path):
+    folder = tmp_path / "base"
+    mm.write_folder(folder, mm.base_tables())
+    return load_dataset(folder)
+
+
+def assert_same_tables(variant, base) -> None:
+    for name in ("organisations", "scores", "items", "published", "measures"):
+        pd.testing.assert_frame_equal(getattr(variant, name), getattr(base, name), obj=name)
+
+
+def test_cp874_csv_with_thai_names_loads(tmp_path):
+    folder = tmp_path / "cp874"
+    mm.write_folder(folder, mm.base_tables(), encoding="cp874")
+    raw = (folder / "organisations.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")  # truly cp874, not UTF-8 by accident
+    data = load_dataset(folder)
+    assert data.organisation(NONGSAENG)["name"] == "องค์การบริหารส่วนตำบลหนองแสง"
+    assert_same_tables(data, load_base(tmp_path))
+
+
+def test_utf8_with_bom_loads(tmp_path):
+    folder = tmp_path / "bom"
+    mm.write_folder(folder, mm.base_tables(), encoding="utf-8-sig")
+    assert (folder / "scores.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert_same_tables(load_dataset(folder), load_base(tmp_path))
+
+
+def test_thai_digits_in_fiscal_year_and_score_load(tmp_path):
+    thai = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+    tables = mm.base_tables()
+    for base in ("scores", "items", "published"):
+        for row in tables[base][1:]:
+            row[1:] = [cell.translate(thai) if cell[:1].isdigit() else cell
+                       for cell in row[1:]]
+    assert tables["scores"][2][1:] == ["๒๕๖๕", "๒", "๙๙.๖๑"]
+    folder = tmp_path / "thai-digits"
+    mm.write_folder(folder, tables)
+    data = load_dataset(folder)
+    assert data.scores.iloc[1]["score"] == 99.61
+    assert data.scores.iloc[1]["fiscal_year"] == 2565
+    assert_same_tables(data, load_base(tmp_path))
+
+
+def test_xlsx_versions_of_every_file_load(tmp_path):
+    folder = tmp_path / "xlsx"
+    mm.write_folder(folder, mm.base_tables(), xlsx=mm.BASES)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{b}.xlsx" for b in mm.BASES)
+    data = load_dataset(folder)
+    assert set(data.files) == set(mm.BASES)
+    assert_same_tables(data, load_base(tmp_path))
+
+
+def test_extra_unknown_columns_are_ignored(tmp_path):
+    tables = mm.base_tables()
+    for rows in tables.values():
+        rows[0].insert(1, "หมายเหตุ")
+        for row in rows[1:]:
+            row.insert(1, "บันทึก")
+        rows[0].append("Remarks")
+        for row in rows[1:]:
+            row.append("x")
+    folder = tmp_path / "extra"
+    mm.write_folder(folder, tables)
+    assert_same_tables(load_dataset(folder), load_base(tmp_path))
+
+
+def test_blank_lines_are_ignored(tmp_path):
+    folder = tmp_path / "blank"
+    mm.write_folder(folder, mm.base_tables())
+    for path in folder.glob("*.csv"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        spaced = [lines[0], "", *(x for line in lines[1:] for x in (line, "")), ",,,", ""]
+        path.write_text("\n".join(spaced) + "\n", encoding="utf-8")
+    assert_same_tables(load_dataset(folder), load_base(tmp_path))
+
+
+def test_header_names_are_case_and_space_insensitive(tmp_path):
+    tables = mm.base_tables()
+    tables["scores"][0] = [" Org_ID", "Fiscal_Year ", "INDICATOR", "Score"]
+    folder = tmp_path / "header"
+    mm.write_folder(folder, tables)
+    assert_same_tables(load_dataset(folder), load_base(tmp_path))
+
+
+def test_optional_files_may_be_absent(tmp_path):
+    tables = mm.base_tables()
+    for base in ("items", "published", "measures"):
+        del tables[base]
+    folder = tmp_path / "minimal"
+    mm.write_folder(folder, tables)
+    data = load_dataset(folder)
+    assert set(data.files) == {"organisations", "scores"}
+    assert data.items.empty and data.published.empty and data.measures.empty
+
+
+def test_types_of_the_loaded_tables(tmp_path):
+    data = load_base(tmp_path)
+    assert data.scores["fiscal_year"].tolist() == [2565] * 20
+    assert data.scores["indicator"].tolist() == [*range(1, 11)] * 2
+    assert data.scores["score"].iloc[1] == 99.61
+    assert data.items["indicator"].tolist() == [10] * 10
+    measures = data.measures
+    assert measures[["start_year", "start_month", "end_year", "end_month"]].astype(int) \
+        .values.tolist() == [[2564, 10, 2565, 3], [2564, 10, 2565, 4], [2564, 10, 2565, 9]]
+    assert data.years == [2565]
+    assert len(data.digest) == 64
+
+
+def test_the_shipped_data_folders_load():
+    assert load_dataset(default_data_dir()).years == [2565]
+    assert load_dataset().source == default_data_dir().resolve()
+    assert len(load_dataset(synthetic_data_dir()).organisations) > 10
