@@ -1,0 +1,366 @@
+"""Recommendations as data: which advice a report gives for each tool, indicator and item.
+
+The texts and the score bands that choose among them live in
+``ita_analysis/recommendations/<year>.yaml``, so that an official can reword advice without
+touching code. A year's file may say ``based_on: <year>`` and hold only what differs: mappings
+are merged key by key, a list replaces the inherited list, and ``null`` removes an inherited key.
+A library is refused, with every problem and the file named, unless it covers every tool and
+indicator of the year's framework in every band; a broken file never reaches a report.
+
+Bands are read off the score rounded half up to two decimals (what the reader sees), so that
+84.995 counts as 85.00 here as it does in the grade.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ItaError
+from .findings import Findings
+from .framework import Framework, load_framework
+from .rounding import round_half_up
+
+__all__ = [
+    "Band",
+    "ItemAdvice",
+    "Recommendation",
+    "RecommendationError",
+    "RecommendationLibrary",
+    "available_years",
+    "load_recommendations",
+    "load_recommendations_file",
+    "recommendation_path",
+    "recommendations",
+]
+
+RECOMMENDATION_DIR = "recommendations"
+TARGET = "target"  # a band's ``min`` may name the framework's target instead of a number
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_DIGITS = re.compile(r"[0-9๐-๙]")
+_MAX_CHAIN = 20  # based_on links followed before a chain is taken to be a loop
+
+
+class RecommendationError(ItaError):
+    """A recommendation file is missing, unreadable or does not cover its year."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Texts = tuple[str, ...]
+
+
+class Band(_Model):
+    """A score band; ``min`` is resolved to a number when the library is loaded."""
+
+    key: str
+    name_th: str
+    min: Decimal = Field(ge=0, le=100)
+
+
+class ItemAdvice(_Model):
+    """Advice for items that fell short of full marks (OIT items are scored 0 or 100)."""
+
+    band: str
+    name_th: str
+    full_score: Decimal = Field(gt=0, le=100)
+    texts: dict[str, Texts]
+
+
+class RecommendationLibrary(_Model):
+    """One fiscal year's advice, checked against that year's framework."""
+
+    fiscal_year: int
+    source: str = ""
+    lineage: tuple[int, ...]  # the files merged, this year first, then what it is based on
+    target: Decimal
+    bands: tuple[Band, ...]
+    tools: dict[str, dict[str, Texts]]
+    indicators: dict[int, dict[str, Texts]]
+    items: ItemAdvice | None = None
+
+    def band_for(self, score: float | Decimal) -> Band:
+        """The band of a score, judged on its two-decimal value."""
+        shown = round_half_up(score, 2)
+        chosen = self.bands[0]
+        for band in self.bands:
+            if shown >= band.min:
+                chosen = band
+        return chosen
+
+    def tool_texts(self, code: str, band: str) -> Texts:
+        return self.tools[code][band]
+
+    def indicator_texts(self, number: int, band: str) -> Texts:
+        return self.indicators[number][band]
+
+    def item_texts(self, code: str) -> Texts:
+        return self.items.texts.get(code, ()) if self.items else ()
+
+
+class Recommendation(BaseModel):
+    """One piece of advice as a report prints it."""
+
+    scope: Literal["tool", "indicator", "item"]
+    key: str  # "IIT", "10" or "O36"
+    name_th: str
+    band: str
+    score_2dp: float
+    texts: list[str]
+
+
+# -- files ------------------------------------------------------------------------------
+
+def _dir() -> Path:
+    return Path(str(resources.files("ita_analysis") / RECOMMENDATION_DIR))
+
+
+def available_years() -> list[int]:
+    """Fiscal years (BE) that ship a recommendation file."""
+    return sorted(int(p.stem) for p in _dir().glob("*.yaml") if p.stem.isdigit())
+
+
+def recommendation_path(year: int) -> Path:
+    """The recommendation file of a year; a clear error when there is none."""
+    path = _dir() / f"{int(year)}.yaml"
+    if not path.is_file():
+        years = available_years()
+        span = f"{years[0]}–{years[-1]}" if years else "none"
+        raise RecommendationError(
+            f"no recommendation file for fiscal year {year} (looked for {path}); "
+            f"available: {span}")
+    return path
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RecommendationError(f"{path}: cannot read recommendation file: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise RecommendationError(f"{path}: expected a mapping at the top of the file")
+    return raw
+
+
+def _merge(base: Any, override: Any) -> Any:
+    """Mappings merge key by key; anything else replaces; ``None`` deletes the key."""
+    if not (isinstance(base, dict) and isinstance(override, dict)):
+        return override
+    merged = dict(base)
+    for key, value in override.items():
+        if value is None:
+            merged.pop(key, None)
+        elif key in merged:
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _resolved(path: Path) -> tuple[dict[str, Any], tuple[int, ...]]:
+    """A file's content with its ``based_on`` chain merged in, and the years merged."""
+    raw = _read(path)
+    chain = [path]
+    layers = [raw]
+    while "based_on" in layers[-1]:
+        parent = layers[-1]["based_on"]
+        if not isinstance(parent, int) or isinstance(parent, bool):
+            raise RecommendationError(
+                f"{chain[-1]}: based_on must be a fiscal year such as 2565; got {parent!r}")
+        parent_path = path.parent / f"{parent}.yaml"
+        if not parent_path.is_file():
+            raise RecommendationError(
+                f"{chain[-1]}: based_on {parent}, but there is no file {parent_path}")
+        if parent_path in chain or len(chain) > _MAX_CHAIN:
+            names = " -> ".join(p.name for p in [*chain, parent_path])
+            raise RecommendationError(f"{path}: based_on forms a loop: {names}")
+        chain.append(parent_path)
+        layers.append(_read(parent_path))
+    merged: dict[str, Any] = {}
+    for layer in reversed(layers):
+        merged = _merge(merged, _normalised({k: v for k, v in layer.items() if k != "based_on"}))
+    lineage = tuple(int(p.stem) if p.stem.isdigit() else -1 for p in chain)
+    return merged, lineage
+
+
+def _normalised(layer: dict[str, Any]) -> dict[str, Any]:
+    """Indicator keys as numbers, so that ``"5":`` in one file overrides ``5:`` in another."""
+    inds = layer.get("indicators")
+    if isinstance(inds, dict):
+        layer = {**layer, "indicators": {
+            int(k) if isinstance(k, str) and k.strip().isdigit() else k: v
+            for k, v in inds.items()}}
+    return layer
+
+
+def _resolve_bands(raw: Any, target: Decimal) -> Any:
+    """Replace ``min: target`` with the framework's target before validation."""
+    if not isinstance(raw, list):
+        return raw
+    out = []
+    for band in raw:
+        if isinstance(band, dict) and band.get("min") == TARGET:
+            band = {**band, "min": target}
+        out.append(band)
+    return out
+
+
+def library_problems(lib: RecommendationLibrary, fw: Framework) -> list[str]:
+    """Everything a library lacks or has too much of for its framework, in words."""
+    problems: list[str] = []
+    keys = [b.key for b in lib.bands]
+    for band in lib.bands:
+        if not _KEY.match(band.key):
+            problems.append(f"band key {band.key!r} should be lower-case letters, digits, '_'")
+    for key in sorted({k for k in keys if keys.count(k) > 1}):
+        problems.append(f"band {key} is defined twice")
+    if not lib.bands:
+        problems.append("no bands defined")
+    elif lib.bands[0].min != 0:
+        problems.append(f"the first band starts at {lib.bands[0].min}, expected 0")
+    for low, high in pairwise(lib.bands):
+        if high.min <= low.min:
+            problems.append(f"band {high.key} starts at {high.min}, not above band {low.key} "
+                            f"({low.min}); list bands from the lowest score up")
+    wanted = set(keys)
+
+    def check(kind: str, name: str, texts_by_band: dict[str, Texts]) -> None:
+        for band in keys:
+            if band not in texts_by_band:
+                problems.append(f"{kind} {name} has no texts for band {band}")
+            elif not texts_by_band[band]:
+                problems.append(f"{kind} {name}, band {band}: the list of texts is empty")
+        for band in sorted(set(texts_by_band) - wanted):
+            problems.append(f"{kind} {name} has texts for unknown band {band!r}; "
+                            f"bands are {', '.join(keys)}")
+        for band, texts in texts_by_band.items():
+            for i, text in enumerate(texts, start=1):
+                problems.extend(_text_problems(f"{kind} {name}, band {band}, text {i}", text))
+
+    for code in fw.tool_codes:
+        if code not in lib.tools:
+            problems.append(f"tool {code} of the {fw.fiscal_year} framework has no texts")
+        else:
+            check("tool", code, lib.tools[code])
+    for code in sorted(set(lib.tools) - set(fw.tool_codes)):
+        problems.append(f"tool {code} is not in the {fw.fiscal_year} framework "
+                        f"(tools: {', '.join(fw.tool_codes)})")
+    for number in fw.indicator_numbers:
+        if number not in lib.indicators:
+            problems.append(f"indicator {number} of the {fw.fiscal_year} framework has no texts")
+        else:
+            check("indicator", str(number), lib.indicators[number])
+    for number in sorted(set(lib.indicators) - set(fw.indicator_numbers)):
+        problems.append(f"indicator {number} is not in the {fw.fiscal_year} framework")
+    if lib.items is not None:
+        if not _KEY.match(lib.items.band):
+            problems.append(f"item band {lib.items.band!r} should be lower-case letters, "
+                            "digits, '_'")
+        known = fw.items
+        for code, texts in lib.items.texts.items():
+            if code not in known:
+                problems.append(f"item {code} is not in the {fw.fiscal_year} framework; "
+                                "drop the item advice (items: null) or use that year's codes")
+            if not texts:
+                problems.append(f"item {code}: the list of texts is empty")
+            for i, text in enumerate(texts, start=1):
+                problems.extend(_text_problems(f"item {code}, text {i}", text))
+    return problems
+
+
+def _text_problems(where: str, text: str) -> list[str]:
+    if not text.strip():
+        return [f"{where} is empty"]
+    if _DIGITS.search(text):
+        return [f"{where} holds a digit; write numbers in words so that the digit option of "
+                f"a report never has to change advice: {text[:60]!r}"]
+    return []
+
+
+def load_recommendations_file(path: str | Path,
+                              expect_year: int | None = None) -> RecommendationLibrary:
+    """Read, merge and check one recommendation file, naming the file in every error."""
+    path = Path(path)
+    raw, lineage = _resolved(path)
+    year = raw.get("fiscal_year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise RecommendationError(f"{path}: fiscal_year must be a year such as 2565; "
+                                  f"got {year!r}")
+    if expect_year is not None and year != expect_year:
+        raise RecommendationError(
+            f"{path}: fiscal_year is {year}, expected {expect_year} as the file name says")
+    try:
+        fw = load_framework(year)
+    except ItaError as exc:
+        raise RecommendationError(f"{path}: {exc}") from exc
+    raw = {**raw, "lineage": lineage, "target": fw.target,
+           "bands": _resolve_bands(raw.get("bands"), fw.target)}
+    try:
+        lib = RecommendationLibrary.model_validate(raw)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = ".".join(str(part) for part in err["loc"]) or "(file)"
+            lines.append(f"  - {loc}: {err['msg']}")
+        raise RecommendationError(f"{path}: invalid recommendation file:\n"
+                                  + "\n".join(lines)) from None
+    problems = library_problems(lib, fw)
+    if problems:
+        raise RecommendationError(f"{path}: invalid recommendation file:\n"
+                                  + "\n".join(f"  - {p}" for p in problems))
+    return lib
+
+
+@cache
+def load_recommendations(year: int) -> RecommendationLibrary:
+    """The recommendation library of a fiscal year (BE), validated; cached per process."""
+    return load_recommendations_file(recommendation_path(int(year)), expect_year=int(year))
+
+
+# -- choosing advice ------------------------------------------------------------------------
+
+def recommendations(findings: Findings) -> list[Recommendation]:
+    """Advice for one organisation's year: each tool followed by its indicators in number
+    order, then every item that fell short of full marks (in the framework's item order)."""
+    lib = load_recommendations(findings.fiscal_year)
+    out: list[Recommendation] = []
+    for tool in findings.tools:
+        band = lib.band_for(tool.score_2dp)
+        out.append(Recommendation(
+            scope="tool", key=tool.code, name_th=tool.name_th, band=band.key,
+            score_2dp=tool.score_2dp, texts=list(lib.tool_texts(tool.code, band.key))))
+        for number in sorted(tool.indicators):
+            ind = findings.indicator(number)
+            band = lib.band_for(ind.score_2dp)
+            out.append(Recommendation(
+                scope="indicator", key=str(number), name_th=ind.name_th, band=band.key,
+                score_2dp=ind.score_2dp, texts=list(lib.indicator_texts(number, band.key))))
+    out.extend(_item_advice(findings, lib))
+    return out
+
+
+def _item_advice(findings: Findings, lib: RecommendationLibrary) -> list[Recommendation]:
+    if lib.items is None:
+        return []
+    out = []
+    for summary in sorted(findings.items, key=lambda s: s.indicator):
+        for item in summary.items:
+            code = str(item["code"])
+            score = round_half_up(item["score"], 2)
+            texts = lib.item_texts(code)
+            if score >= lib.items.full_score or not texts:
+                continue
+            out.append(Recommendation(
+                scope="item", key=code, name_th=str(item["name_th"]), band=lib.items.band,
+                score_2dp=float(score), texts=list(texts)))
+    return out
