@@ -74,7 +74,8 @@ def _integer(column: pd.Series) -> Parsed:
     return values, ok.map({True: OK, False: "a whole number"})
 
 
-def _year_error(year: int) -> str:
+def fiscal_year_error(year: int) -> str:
+    """What is wrong with a fiscal year as a number, or OK (empty) when a framework has it."""
     years = available_years()
     if year < 100:
         return f"all four digits of a Buddhist Era fiscal year (25{year:02d}?)"
@@ -89,7 +90,7 @@ def _year_error(year: int) -> str:
 def _fiscal_year(column: pd.Series) -> Parsed:
     values, errors = _integer(column)
     known = values.dropna().unique()
-    year_errors = {int(y): _year_error(int(y)) for y in known}
+    year_errors = {int(y): fiscal_year_error(int(y)) for y in known}
     errors = errors.where(errors.ne(OK), values.map(year_errors, na_action="ignore"))
     return values, errors.fillna(OK)
 

@@ -9,6 +9,7 @@ or in two) with every problem listed, so a bad edit never scores anything.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -21,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import FrameworkError, UnknownFiscalYearError
+from .rounding import round_half_up
 
 HUNDREDTH = Decimal("0.01")
 FRAMEWORK_DIR = "frameworks"
@@ -81,6 +83,54 @@ class Provenance(_Model):
     sources: tuple[str, ...] = ()
 
 
+class Mandate(_Model):
+    """Why agencies take part: the cabinet resolution and the national strategy's goal."""
+
+    cabinet_resolution: date  # the resolution that asks every agency to take part
+    goal_share: Decimal = Field(gt=0, le=100)  # % of agencies expected to reach the target
+
+
+class ScaleLevel(_Model):
+    """One answer on a scale: its score and the words and codes that mean it in a data file."""
+
+    score: Decimal = Field(ge=0, le=100)
+    labels: tuple[str, ...] = Field(min_length=1)  # Thai label first (the one printed)
+    codes: tuple[str, ...] = ()
+
+
+class Scale(_Model):
+    """An answer scale of the questionnaires; levels run from the lowest score to the highest.
+
+    A reversed question scores level ``i`` of ``n`` as level ``n - 1 - i`` would score.
+    """
+
+    id: str
+    kind: Literal["four_level", "yes_no"]
+    name_th: str | None = None
+    levels: tuple[ScaleLevel, ...]
+
+
+class Question(_Model):
+    """One question of a respondents' questionnaire (IIT i1…, EIT e1…)."""
+
+    id: str = Field(pattern=r"^[a-z][0-9]{1,3}$")
+    tool: str
+    indicator: int
+    scale: str
+    reversed: bool = False
+    text_th: str | None = None
+    verified: bool = False
+
+
+class RespondentMinimum(_Model):
+    """Fewest respondents of a tool the assessment expects from one organisation."""
+
+    tool: str
+    minimum: int = Field(ge=1)
+    verified: bool = False
+    note: str | None = None
+
+
 class Framework(_Model):
     """The rules of one fiscal year's assessment."""
 
@@ -89,9 +139,15 @@ class Framework(_Model):
     short_name: str = "ITA"
     target: Decimal = Field(ge=0, le=100)
     provenance: Provenance
+    mandate: Mandate | None = None
     tools: tuple[Tool, ...]
     indicators: tuple[Indicator, ...]
     grading: Grading
+    # answers: scales, the questionnaires' questions, respondent minimums (see responses.py)
+    scales: tuple[Scale, ...] = ()
+    questions: tuple[Question, ...] = ()
+    min_respondents: tuple[RespondentMinimum, ...] = ()
+    checklist_scale: str | None = None  # the yes/no scale OIT checklist items are scored on
 
     @model_validator(mode="after")
     def _check_rules(self) -> Framework:
@@ -121,6 +177,12 @@ class Framework(_Model):
                 return tool
         raise KeyError(f"fiscal year {self.fiscal_year} has no tool {code}")
 
+    def scale(self, scale_id: str) -> Scale:
+        for scale in self.scales:
+            if scale.id == scale_id:
+                return scale
+        raise KeyError(f"fiscal year {self.fiscal_year} has no answer scale {scale_id}")
+
     def tool_of(self, number: int) -> Tool:
         for tool in self.tools:
             if number in tool.indicators:
@@ -144,7 +206,7 @@ class Framework(_Model):
     def grade(self, overall: Decimal, tools: Mapping[str, Decimal]) -> str:
         """Grade or pass label of two-decimal overall and tool scores."""
         def hundredths(value: Decimal) -> np.ndarray:
-            return np.array([int(Decimal(value) * 100)], dtype=np.int64)
+            return np.array([int(round_half_up(value) * 100)], dtype=np.int64)
 
         tools_h = {code: hundredths(tools[code]) for code in self.tool_codes}
         return str(assign_grades(self, hundredths(overall), tools_h)[0])
@@ -210,6 +272,54 @@ def framework_problems(fw: Framework) -> list[str]:
                     problems.append(f"item {item.code} is listed twice")
                 seen_items.add(item.code)
     problems.extend(_band_problems(fw.grading.bands))
+    problems.extend(_answer_problems(fw))
+    return problems
+
+
+LEVELS_OF_KIND = {"four_level": 4, "yes_no": 2}
+
+
+def _answer_problems(fw: Framework) -> list[str]:
+    """Scales, questions and respondent minimums: ids unique, every reference resolves."""
+    problems: list[str] = []
+    scale_ids = [scale.id for scale in fw.scales]
+    for sid in sorted({s for s in scale_ids if scale_ids.count(s) > 1}):
+        problems.append(f"answer scale {sid} is defined twice")
+    for scale in fw.scales:
+        want = LEVELS_OF_KIND[scale.kind]
+        if len(scale.levels) != want:
+            problems.append(f"scale {scale.id} ({scale.kind}) has {len(scale.levels)} levels, "
+                            f"expected {want}")
+        scores = [level.score for level in scale.levels]
+        if any(b <= a for a, b in pairwise(scores)):
+            problems.append(f"scale {scale.id} scores {[str(x) for x in scores]} do not rise "
+                            "from the first level to the last")
+        words = [w.casefold() for level in scale.levels for w in (*level.labels, *level.codes)]
+        for word in sorted({w for w in words if words.count(w) > 1}):
+            problems.append(f"scale {scale.id} accepts {word!r} for more than one level")
+    tools = {tool.code: tool for tool in fw.tools}
+    ids = [q.id for q in fw.questions]
+    for qid in sorted({q for q in ids if ids.count(q) > 1}):
+        problems.append(f"question {qid} is defined twice")
+    for q in fw.questions:
+        if q.tool not in tools:
+            problems.append(f"question {q.id} names tool {q.tool}, which is not defined")
+        elif q.indicator not in tools[q.tool].indicators:
+            problems.append(f"question {q.id} is in indicator {q.indicator}, which is not an "
+                            f"indicator of {q.tool} ({list(tools[q.tool].indicators)})")
+        if q.scale not in scale_ids:
+            problems.append(f"question {q.id} uses scale {q.scale}, which is not defined")
+    minimum_tools = [m.tool for m in fw.min_respondents]
+    for m in fw.min_respondents:
+        if m.tool not in tools:
+            problems.append(f"min_respondents names tool {m.tool}, which is not defined")
+    for code in sorted({t for t in minimum_tools if minimum_tools.count(t) > 1}):
+        problems.append(f"min_respondents gives tool {code} twice")
+    if fw.checklist_scale is not None:
+        if fw.checklist_scale not in scale_ids:
+            problems.append(f"checklist_scale {fw.checklist_scale} is not a defined scale")
+        elif fw.scale(fw.checklist_scale).kind != "yes_no":
+            problems.append(f"checklist_scale {fw.checklist_scale} is not a yes_no scale")
     return problems
 
 
