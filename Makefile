@@ -20,7 +20,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 report: install
-	$(BIN)/ita-analysis score --year $(YEAR) --org $(ORG)
+	$(BIN)/ita-analysis report --org $(ORG) --year $(YEAR)
+
+# Refresh the README's picture of the seed report (needs Debian's chromium).
+screenshot: install
+	$(BIN)/python scripts/screenshot_readme.py
 
 lint: install
 	$(BIN)/ruff check .
@@ -30,6 +34,8 @@ test: lint
 
 bench: install
 	$(BIN)/python bench/score.py
+	$(BIN)/python bench/report.py
+	$(BIN)/python bench/responses.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -41,12 +41,20 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--year", type=int, required=True, help="fiscal year, Buddhist Era (2565)")
     score.add_argument("--org", default=None, help="one organisation's org_id (default: all)")
     score.add_argument("--json", action="store_true", help="print a JSON array")
+    score.add_argument("--responses", type=Path, default=None, metavar="FILE",
+                       help="IIT/EIT answers (.csv, .xlsx or .parquet; docs/responses-format.md):"
+                            " the indicators they cover are scored from them")
+    score.add_argument("--checklist", type=Path, default=None, metavar="FILE",
+                       help="OIT assessors' checklist (.csv, .xlsx or .parquet): the OIT "
+                            "indicators are scored from it")
     score.set_defaults(func=cmd_score)
 
     check = sub.add_parser("check", help="validate the data and reconcile published figures")
     _add_data(check)
     check.add_argument("--json", action="store_true", help="print a JSON object")
     check.set_defaults(func=cmd_check)
+
+    _add_report(sub)
     return parser
 
 
@@ -64,7 +72,16 @@ def _select(dataset: Dataset, year: int, org: str | None) -> pd.DataFrame:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    dataset = load_dataset(args.data)
+    answers = args.responses is not None or args.checklist is not None
+    # with answers, --data (if given) names the organisations and fills the other indicators
+    dataset = load_dataset(args.data) if args.data is not None or not answers else None
+    if answers:
+        from .responses import dataset_with_answers
+
+        dataset, scored = dataset_with_answers(dataset, args.responses, args.checklist)
+        for f in scored.findings:
+            print(f"ita-analysis: notice: {f.org_id} {f.fiscal_year}: {f.message}",
+                  file=sys.stderr)
     table = score_table(_select(dataset, args.year, args.org))
     records = result_records(table)
     if args.json:
@@ -107,6 +124,36 @@ def cmd_check(args: argparse.Namespace) -> int:
         for f in findings:
             print(f"  - {f.severity}: {f.org_id} {f.fiscal_year}: {f.message}")
     return EXIT_CONTRADICTIONS if contradictions else EXIT_OK
+
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser(
+        "report", help="render an organisation's analysis document (HTML, notebook, summary)",
+        description="Run notebooks/report.ipynb with papermill and render it with nbconvert "
+                    "into <out>/<year>/<org>/report.html, report.ipynb and summary.json.")
+    report.add_argument("--org", required=True, help="the organisation's org_id")
+    report.add_argument("--year", type=int, required=True,
+                        help="fiscal year, Buddhist Era (2565)")
+    _add_data(report)
+    report.add_argument("--out", type=Path, default=Path("outputs"),
+                        help="output folder (default: ./outputs)")
+    report.add_argument("--digits", default="thai",
+                        help="digits of every number and year: thai (default) or arabic")
+    report.add_argument("--date", default="", metavar="YYYY-MM-DD",
+                        help="date printed in the preface, ISO (CE) (default: today)")
+    report.add_argument("--pdf", action="store_true",
+                        help="also print report.pdf (A4) with headless Chromium")
+    report.set_defaults(func=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report.render import render_report  # papermill and nbconvert load only here
+
+    files = render_report(args.org, args.year, data_dir=args.data, out_dir=args.out,
+                          digits=args.digits, report_date=args.date, pdf=args.pdf)
+    for path in files.all():
+        print(path)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,312 @@
+"""Run the report notebook with papermill, render it with nbconvert, write the files atomically.
+
+``render_report`` checks every parameter first (no kernel starts for a wrong one), executes
+``notebooks/report.ipynb`` with papermill, converts it with our own nbconvert template
+(``templates/ita_report``: no code, no prompts, our A4 stylesheet, Sarabun embedded), and
+writes ``report.ipynb``, ``report.html``, ``summary.json`` and, on request, ``report.pdf``
+into ``<out>/<year>/<org_id>/``. Every file is written to a temporary file in that folder and
+moved into place with ``os.replace`` only once all of them are ready: a failure anywhere
+leaves the folder as it was, with no half-written or temporary file.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from .. import __version__
+from ..errors import ItaError, ParameterError
+from ..thai import apply_digits
+from .browser import CHROMIUM
+from .context import DEFAULT_ORG, DEFAULT_YEAR, ReportParams, build_context, check_parameters
+from .fonts import font_face_css
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "ita_report"
+SUMMARY_SCHEMA = "ita-analysis/report-summary/1"
+
+
+class ReportError(ItaError):
+    """The report could not be made (the notebook failed, or printing failed)."""
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """Where one report's files were written."""
+
+    folder: Path
+    notebook: Path
+    html: Path
+    summary: Path
+    pdf: Path | None = None
+
+    def all(self) -> list[Path]:
+        return [p for p in (self.notebook, self.html, self.summary, self.pdf) if p is not None]
+
+
+def notebook_path() -> Path:
+    """The report notebook: the copy installed with the package first, else the repo's."""
+    installed = Path(str(resources.files("ita_analysis") / "_notebooks" / "report.ipynb"))
+    if installed.is_file():
+        return installed
+    return Path(__file__).resolve().parents[2] / "notebooks" / "report.ipynb"
+
+
+def report_folder(out_dir: str | Path, fiscal_year: int, org_id: str) -> Path:
+    return Path(out_dir) / str(int(fiscal_year)) / org_id
+
+
+# -- HTML --------------------------------------------------------------------------------------
+
+_TAG = re.compile(r"<(style|script)\b.*?</\1>|<[^>]+>", re.DOTALL | re.IGNORECASE)
+
+
+def visible_text(fragment: str) -> str:
+    """The text of an HTML fragment (tags dropped, entities read): what the font must draw."""
+    return html.unescape(_TAG.sub(" ", fragment))
+
+
+def _outputs_html(nb: nbformat.NotebookNode) -> str:
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if output.get("output_type") in ("display_data", "execute_result") \
+                    and "text/html" in data:
+                value = data["text/html"]
+                parts.append("".join(value) if isinstance(value, list) else value)
+    return "\n".join(parts)
+
+
+def export_html(nb: nbformat.NotebookNode, *, title: str = "", digits: str | None = None) -> str:
+    """The executed notebook as the finished document (one self-contained HTML page)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name=TEMPLATE_NAME,
+                            extra_template_basedirs=[str(TEMPLATE_DIR)])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.register_preprocessor(_tag_remover(), enabled=True)
+    shown = _outputs_html(nb)
+    if digits is None:  # a notebook run without us: the cover says which digits it used
+        found = re.search(r'data-digits="(thai|arabic)"', shown)
+        digits = found.group(1) if found else None
+    text = visible_text(shown) + title
+    resources_in: dict[str, Any] = {"ita": {
+        "font_css": font_face_css(text),
+        "title": title or "การวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส",
+        "generator": f"ita-analysis {__version__}",
+        "digits": digits,
+    }}
+    body, _ = exporter.from_notebook_node(nb, resources=resources_in)
+    return body
+
+
+def _tag_remover() -> Any:
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    return TagRemovePreprocessor(remove_cell_tags={"remove_cell"},
+                                 remove_input_tags={"remove_input"},
+                                 remove_all_outputs_tags={"remove_output"})
+
+
+# -- PDF ---------------------------------------------------------------------------------------
+
+def _check_pdf_tools(chromium: str) -> None:
+    if not Path(chromium).is_file():
+        raise ParameterError(f"--pdf needs Chromium at {chromium} (Debian: apt-get install "
+                             "chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        raise ParameterError("--pdf needs the playwright package (pip install playwright)") \
+            from None
+
+
+# -- the kernel --------------------------------------------------------------------------------
+
+def _kernel_manager_class() -> type | None:
+    """A kernel manager that provisions CurveZMQ keys when the kernel supports them.
+
+    The local kernel then talks to us encrypted, and ipykernel does not print its warning
+    about plain-text TCP on every report. None (nbclient's default) where pyzmq lacks Curve.
+    """
+    import zmq
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    if not zmq.has("curve") or "transport_encryption" not in AsyncKernelManager.class_traits():
+        return None
+
+    class CurveKernelManager(AsyncKernelManager):
+        @default("transport_encryption")
+        def _encrypt_when_supported(self) -> str:
+            return "auto"
+
+    return CurveKernelManager
+
+
+# -- atomic files ------------------------------------------------------------------------------
+
+class _Staging:
+    """Temporary files beside their targets, moved into place together or removed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.pending: list[tuple[Path, Path]] = []
+        self.token = secrets.token_hex(4)
+
+    def temp(self, name: str) -> Path:
+        stem, dot, ext = name.rpartition(".")
+        tmp = self.folder / f".{stem}.{self.token}.tmp{dot}{ext}"
+        self.pending.append((tmp, self.folder / name))
+        return tmp
+
+    def write_text(self, name: str, text: str) -> Path:
+        tmp = self.temp(name)
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return tmp
+
+    def commit(self) -> None:
+        for tmp, _ in self.pending:
+            if not tmp.is_file():
+                raise ReportError(f"internal error: {tmp.name} was not written")
+        for tmp, final in self.pending:
+            os.replace(tmp, final)
+        self.pending.clear()
+
+    def discard(self) -> None:
+        for tmp, _ in self.pending:
+            tmp.unlink(missing_ok=True)
+        self.pending.clear()
+
+
+@contextmanager
+def _staged(folder: Path) -> Iterator[_Staging]:
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = _Staging(folder)
+    try:
+        yield staging
+        staging.commit()
+    except BaseException:
+        staging.discard()
+        if created and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
+
+
+# -- the whole run -----------------------------------------------------------------------------
+
+def _summary(params: ReportParams, files: dict[str, str], generated_at: datetime,
+             ctx: Any) -> dict[str, Any]:
+    return {
+        "schema": SUMMARY_SCHEMA,
+        "org": ctx.org,
+        "parameters": params.as_dict(),
+        "generated": {
+            "package_version": __version__,
+            "framework_file": ctx.framework_file.name,
+            "data_source": params.data_dir or "embedded default data",
+            "data_digest": ctx.dataset.digest,
+            "run_time": generated_at.isoformat(timespec="seconds"),
+        },
+        "files": files,
+        "findings": ctx.findings.model_dump(mode="json"),
+        "recommendations": [r.model_dump(mode="json") for r in ctx.recommendations],
+    }
+
+
+def _execution_error(exc: Exception) -> ReportError:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = " ".join(str(getattr(exc, "evalue", exc)).split())
+    count = getattr(exc, "exec_count", None)
+    where = f" in cell {count}" if count is not None else ""
+    return ReportError(f"the report notebook failed{where}: {ename}: {evalue}")
+
+
+def render_report(
+    org_id: str = DEFAULT_ORG,
+    fiscal_year: int = DEFAULT_YEAR,
+    *,
+    data_dir: str | Path | None = None,
+    out_dir: str | Path = "outputs",
+    digits: str = "thai",
+    report_date: str | date | None = None,
+    pdf: bool = False,
+    notebook: str | Path | None = None,
+    chromium: str = CHROMIUM,
+    kernel_name: str | None = None,
+    timeout: int | None = 600,
+) -> ReportFiles:
+    """Make one organisation's report for one fiscal year; returns the paths written."""
+    params, _ = check_parameters(org_id, fiscal_year, data_dir or "", digits, report_date or "")
+    if pdf:
+        _check_pdf_tools(chromium)
+    source = Path(notebook) if notebook is not None else notebook_path()
+    if not source.is_file():
+        raise ParameterError(f"report notebook {source} not found")
+    generated_at = datetime.now().astimezone().replace(microsecond=0)
+    nb_params = {**params.notebook_parameters(), "generated_at": generated_at.isoformat()}
+    ctx = build_context(**nb_params)
+    folder = report_folder(out_dir, params.fiscal_year, params.org_id)
+    names = {"notebook": "report.ipynb", "html": "report.html", "summary": "summary.json"}
+    if pdf:
+        names["pdf"] = "report.pdf"
+
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    with _staged(folder) as stage:
+        executed = stage.temp(names["notebook"])
+        try:
+            papermill.execute_notebook(
+                str(source), str(executed), parameters=nb_params,
+                kernel_name=kernel_name, progress_bar=False, log_output=False,
+                execution_timeout=timeout,
+                **({"kernel_manager_class": km} if (km := _kernel_manager_class()) else {}))
+        except PapermillExecutionError as exc:
+            raise _execution_error(exc) from exc
+        except ItaError:
+            raise
+        except Exception as exc:  # the kernel died, timed out or could not start
+            detail = " ".join(str(exc).split())[:300]
+            raise ReportError(f"running the report notebook failed: {type(exc).__name__}: "
+                              f"{detail}") from exc
+        nb = nbformat.read(executed, as_version=4)
+        title = apply_digits(f"การวิเคราะห์ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. "
+                             f"{params.fiscal_year} — {ctx.org['name']}", params.digits)
+        page = export_html(nb, title=title, digits=params.digits)
+        html_tmp = stage.write_text(names["html"], page)
+        summary = _summary(params, names, generated_at, ctx)
+        stage.write_text(names["summary"],
+                         json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        if pdf:
+            from .browser import print_pdf
+
+            try:
+                print_pdf(html_tmp, stage.temp(names["pdf"]), chromium)
+            except ItaError:
+                raise
+            except Exception as exc:
+                raise ReportError(f"printing the PDF failed: {' '.join(str(exc).split())[:300]}"
+                                  ) from exc
+    return ReportFiles(folder=folder, notebook=folder / names["notebook"],
+                       html=folder / names["html"], summary=folder / names["summary"],
+                       pdf=folder / names["pdf"] if pdf else None)

@@ -1,0 +1,332 @@
+"""The document's sections as HTML fragments, one function per section, in the seed's order.
+
+Each function takes the ``ReportContext`` and returns an HTML string (empty when the section
+has nothing to show, so that no empty heading is ever printed). Fragments are Jinja2 templates
+in ``templates/sections/`` with autoescaping on: every organisation name, measure and other
+data-derived string is escaped. The environment's ``finalize`` writes the digits of every
+printed value in the chosen script (Thai or Arabic), so no figure, year or number escapes the
+option; only markup built here (``Markup``: charts, identifiers marked ``verbatim``) passes
+through untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from ..thai import (
+    Digits,
+    apply_digits,
+    format_int,
+    format_number,
+    format_score,
+    thai_date,
+    thai_month_year,
+)
+from .context import SECTION_TITLES, ReportContext
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "sections"
+THAI_TIME = timezone(timedelta(hours=7), "ICT")
+
+# The order of the document; ``document`` joins them, the notebook has one cell each.
+ORDER = ("cover", "preface", "contents", "framework", "results", "analysis", "recommendations",
+         "weakest", "measures", "charts", "history", "peers", "data_quality", "colophon")
+
+PROVENANCE_TH = {
+    "verified": "ตรวจสอบแล้ว",
+    "partly verified": "ตรวจสอบแล้วบางส่วน",
+    "unverified": "ยังไม่ได้ตรวจสอบกับคู่มือการประเมินฉบับทางการ",
+}
+PEER_SCOPE_TH = {"province": "หน่วยงานใน{group}", "org_type": "{group}ทั้งหมดในชุดข้อมูล",
+                 "all": "หน่วยงานทั้งหมดในชุดข้อมูล"}
+
+
+# -- formatting: one object per digit mode, handed to every template as ``n`` ------------------
+
+class Numbers:
+    """Figures written the way the report prints them, in one digit script."""
+
+    def __init__(self, digits: Digits) -> None:
+        self.digits = digits
+
+    def score(self, value: object) -> str:
+        return format_score(value, self.digits)
+
+    def signed(self, value: object) -> str:
+        return format_number(value, 2, self.digits, sign=True)
+
+    def int(self, value: object) -> str:
+        return format_int(value, self.digits)
+
+    def text(self, value: object) -> str:
+        return apply_digits(str(value), self.digits)
+
+    def percent_weight(self, weight: object) -> str:
+        value = Decimal(str(weight)) * 100
+        return format_number(value, 0 if value == value.to_integral() else 2, self.digits)
+
+    def month(self, year: object, month: object) -> str:
+        return thai_month_year(int(year), int(month), self.digits)
+
+    def date(self, value: date) -> str:
+        return thai_date(value, self.digits)
+
+    def time(self, value: datetime) -> str:
+        """A moment in Thailand's time (UTC+7, no daylight saving), as Thai prose writes it."""
+        here = value.astimezone(THAI_TIME) if value.tzinfo else value
+        return apply_digits(f"{thai_date(here.date(), 'arabic')} เวลา "
+                            f"{here:%H:%M:%S} น.", self.digits)
+
+
+def _finalize(digits: Digits) -> Callable[[object], object]:
+    def finalize(value: object) -> object:
+        if isinstance(value, Markup):
+            return value  # markup built on purpose (charts, identifiers): left as it is
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            raise TypeError(f"a float ({value!r}) reached a template unformatted; "
+                            "use n.score() or n.signed()")
+        return apply_digits(str(value), digits)
+
+    return finalize
+
+
+def verbatim(value: object) -> Markup:
+    """An identifier printed exactly as stored (hash, org_id, version): digits untouched."""
+    return Markup(escape(str(value)))
+
+
+_SVG_PROLOG = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->|<metadata>.*?</metadata>",
+                         re.DOTALL)
+
+
+def inline_svg(svg: str) -> Markup:
+    """A chart's SVG text ready to sit inside HTML: prolog, doctype, comments, metadata gone."""
+    return Markup(_SVG_PROLOG.sub("", svg).strip())
+
+
+@cache
+def environment(digits: Digits) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        finalize=_finalize(digits),
+    )
+    env.filters["verbatim"] = verbatim
+    env.globals["n"] = Numbers(digits)
+    env.globals["SECTION_TITLES"] = SECTION_TITLES
+    return env
+
+
+def _render(name: str, ctx: ReportContext, **values: Any) -> str:
+    template = environment(ctx.digits).get_template(f"{name}.html.j2")
+    return template.render(ctx=ctx, f=ctx.findings, fw=ctx.framework, org=ctx.org,
+                           sec=ctx.sections, tab=ctx.tables, **values).strip()
+
+
+def _narrative() -> Any:
+    from .. import narrative
+
+    return narrative
+
+
+def _place(org: dict[str, str]) -> str:
+    return " ".join(part for part in (org["district"], org["province"]) if part)
+
+
+# -- the sections ---------------------------------------------------------------------------
+
+def _title_lines(name_th: str, short_name: str) -> list[str]:
+    """The cover title in two balanced lines, broken before "ในการดำเนินงาน" when it has one."""
+    title = f"การวิเคราะห์ผล{name_th} ({short_name})"
+    head, sep, tail = title.partition("ในการดำเนินงาน")
+    return [head.strip(), sep + tail] if sep and head.strip() else [title]
+
+
+def cover(ctx: ReportContext) -> str:
+    return _render("cover", ctx, place=_place(ctx.org),
+                   title_lines=_title_lines(ctx.framework.name_th, ctx.framework.short_name))
+
+
+def preface(ctx: ReportContext) -> str:
+    return _render("preface", ctx, mandate=ctx.framework.mandate)
+
+
+def contents(ctx: ReportContext) -> str:
+    return _render("contents", ctx)
+
+
+def framework(ctx: ReportContext) -> str:
+    fw = ctx.framework
+    rows = []
+    for tool in fw.tools:
+        for i, number in enumerate(tool.indicators):
+            rows.append({"tool": tool if i == 0 else None, "span": len(tool.indicators),
+                         "indicator": fw.indicator(number)})
+    unverified_items = [ind for ind in fw.indicators
+                        if ind.items_verified is False and ind.items]
+    noted_bands = [band for band in fw.grading.bands if band.note]
+    conditional = any(band.each_tool_min is not None for band in fw.grading.bands)
+    # Provenance lines that the Thai list above does not already say (items, noted bands).
+    said = len(unverified_items) + (1 if noted_bands else 0)
+    other = max(len(fw.provenance.unverified) - said, 0)
+    return _render("framework", ctx, rows=rows, status=PROVENANCE_TH[fw.provenance.status],
+                   unverified_items=unverified_items, noted_bands=noted_bands,
+                   conditional=conditional, other_unverified=other,
+                   fw_file=_framework_shown(ctx))
+
+
+def results(ctx: ReportContext) -> str:
+    return _render("results", ctx, place=_place(ctx.org))
+
+
+def analysis(ctx: ReportContext) -> str:
+    nar, f, d = _narrative(), ctx.findings, ctx.digits
+    paragraphs = [nar.overall_text(f, ctx.org["name"], d), nar.strongest_weakest_text(f, d)]
+    return _render("analysis", ctx, paragraphs=[p for p in paragraphs if p])
+
+
+def _recs(ctx: ReportContext, scope: str) -> dict[str, Any]:
+    return {str(r.key): r for r in ctx.recommendations if r.scope == scope}
+
+
+def recommendations(ctx: ReportContext) -> str:
+    nar, f = _narrative(), ctx.findings
+    tools = []
+    for tool in f.tools:
+        tools.append({
+            "tool": tool,
+            "text": nar.tool_text(f, tool.code, ctx.digits),
+            "indicators": [f.indicator(number) for number in tool.indicators],
+        })
+    return _render("recommendations", ctx, tools=tools, tool_recs=_recs(ctx, "tool"),
+                   indicator_recs=_recs(ctx, "indicator"))
+
+
+def weakest(ctx: ReportContext) -> str:
+    if "weakest" not in ctx.sections:
+        return ""
+    f = ctx.findings
+    detail = _narrative().weakest_detail_text(f, ctx.digits)
+    blocks = []
+    for number in ctx.weakest_in_depth:
+        summary = ctx.item_summary(number)
+        groups: list[dict[str, Any]] = []
+        if summary is not None:
+            ind = ctx.framework.indicator(number)
+            subs = {sub.code: sub for sub in ind.sub_indicators}
+            for item in summary.items:
+                code = str(item["sub_indicator"])
+                if not groups or groups[-1]["code"] != code:
+                    groups.append({"code": code, "name_th": subs[code].name_th, "rows": []})
+                groups[-1]["rows"].append(item)
+        codes = {str(item["code"]) for g in groups for item in g["rows"]}
+        item_recs = [r for r in ctx.recommendations
+                     if r.scope == "item" and str(r.key) in codes]
+        blocks.append({"indicator": f.indicator(number), "summary": summary, "groups": groups,
+                       "item_recs": item_recs})
+    return _render("weakest", ctx, detail=detail, blocks=blocks,
+                   indicator_recs=_recs(ctx, "indicator"))
+
+
+def measures(ctx: ReportContext) -> str:
+    if "measures" not in ctx.sections:
+        return ""
+    return _render("measures", ctx, rows=ctx.measures)
+
+
+def charts(ctx: ReportContext) -> str:
+    if "charts" not in ctx.sections:
+        return ""
+    return _render("charts", ctx, figures=ctx.figures_in("charts"), svg=inline_svg)
+
+
+def history(ctx: ReportContext) -> str:
+    if "history" not in ctx.sections:
+        return ""
+    f = ctx.findings
+    text = _narrative().change_text(f, ctx.digits)
+    history_rows = ctx.history
+    tool_codes = list(dict.fromkeys(code for row in history_rows for code in row["tools"]))
+    rows, before = [], None
+    for row in history_rows:
+        now = Decimal(str(row["overall_2dp"]))
+        rows.append({**row, "delta": None if before is None else now - before})
+        before = now
+    return _render("history", ctx, text=text, rows=rows, tool_codes=tool_codes,
+                   figures=ctx.figures_in("history"), svg=inline_svg)
+
+
+def peers(ctx: ReportContext) -> str:
+    if "peers" not in ctx.sections:
+        return ""
+    f = ctx.findings
+    text = _narrative().peers_text(f, ctx.org["name"], ctx.digits)
+    # A group as large as the whole data set is the whole data set: show it once.
+    everyone = max(p.count for p in f.peers)
+    groups, shown_everyone = [], False
+    for p in f.peers:
+        if p.count == everyone:
+            if shown_everyone:
+                continue
+            shown_everyone = True
+        groups.append({"peer": p, "label": PEER_SCOPE_TH[p.scope].format(group=p.group)})
+    return _render("peers", ctx, text=text, groups=groups, figures=ctx.figures_in("peers"),
+                   svg=inline_svg)
+
+
+def data_quality(ctx: ReportContext) -> str:
+    f = ctx.findings
+    texts = list(_narrative().reconciliation_texts(f, ctx.digits))
+    kinds = [r.severity for r in f.reconciliation]
+    m = ctx.dataset
+    key = (m.published["org_id"] == f.org_id) & (m.published["fiscal_year"] == f.fiscal_year)
+    return _render("quality", ctx, texts=texts,
+                   contradictions=kinds.count("contradiction"), notices=kinds.count("notice"),
+                   has_published=bool(key.any()),
+                   has_items=bool(f.items), has_measures=bool(ctx.measures))
+
+
+def _framework_shown(ctx: ReportContext) -> str:
+    """The framework file as the package names it, the same wherever it is installed."""
+    return f"ita_analysis/frameworks/{ctx.framework_file.name}"
+
+
+def colophon(ctx: ReportContext) -> str:
+    # The data folder by its name only: a published page need not show a local path (the
+    # hash identifies the data; summary.json keeps the full path).
+    folder = Path(ctx.params.data_dir).name if ctx.params.data_dir else ""
+    source = folder or "ข้อมูลตั้งต้นที่มากับโปรแกรม"
+    files = ", ".join(sorted(p.name for p in ctx.dataset.files.values()))
+    params = {**ctx.params.as_dict(), "data_dir": folder}
+    return _render("colophon", ctx, fw_file=_framework_shown(ctx), source=source, files=files,
+                   params=params)
+
+
+SECTIONS: dict[str, Callable[[ReportContext], str]] = {
+    "cover": cover, "preface": preface, "contents": contents, "framework": framework,
+    "results": results, "analysis": analysis, "recommendations": recommendations,
+    "weakest": weakest, "measures": measures, "charts": charts, "history": history,
+    "peers": peers, "data_quality": data_quality, "colophon": colophon,
+}
+
+
+def document(ctx: ReportContext) -> str:
+    """Every section in order, as one HTML fragment (what the notebook's cells display)."""
+    return "\n".join(part for part in (SECTIONS[name](ctx) for name in ORDER) if part)
+
+
+__all__ = ["ORDER", "SECTIONS", "document", *ORDER]

@@ -1,0 +1,87 @@
+"""Write notebooks/report.ipynb: the parameterised ITA analysis report, stored without outputs.
+
+The notebook is generated so that it stays clean (no outputs, no execution counts, stable cell
+ids): edit this script, not the notebook, and run it again:
+
+    python scripts/make_report_notebook.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+OUT = Path(__file__).resolve().parent.parent / "notebooks" / "report.ipynb"
+
+INTRO = """\
+# การวิเคราะห์ผลการประเมิน ITA (ITA analysis report)
+
+Set the parameters in the next cell and run all cells (JupyterLab: *Run → Run All Cells*),
+or run it with papermill:
+`papermill notebooks/report.ipynb out.ipynb -p org_id ID -p fiscal_year 2565`.
+`ita-analysis report --org ID --year YEAR` runs it and renders the finished HTML document.
+Every cell calls `ita_analysis.report`; the code is hidden in the rendered document."""
+
+PARAMETERS = """\
+# Parameters: papermill replaces these values (papermill --help-notebook lists them).
+# Help comments hold no equals sign: papermill skips a line with two.
+org_id: str = "nongsaeng-prachinburi"  # organisation (org_id in organisations.csv)
+fiscal_year: int = 2565  # Buddhist Era fiscal year, e.g. 2565
+data_dir: str = ""  # data folder (empty: the embedded default data)
+digits: str = "thai"  # "thai" or "arabic": digits of every number, year and page number
+report_date: str = ""  # ISO date (CE) printed in the preface, e.g. 2022-12-15 (empty: today)
+generated_at: str = ""  # ISO time recorded as the run time in the footer (empty: now)"""
+
+SETUP = """\
+from IPython.display import HTML, display
+
+from ita_analysis.report import build_context, sections
+
+ctx = build_context(org_id=org_id, fiscal_year=fiscal_year, data_dir=data_dir, digits=digits,
+                    report_date=report_date, generated_at=generated_at)"""
+
+SECTIONS = ("cover", "preface", "contents", "framework", "results", "analysis",
+            "recommendations", "weakest", "measures", "charts", "history", "peers",
+            "data_quality", "colophon")
+
+
+def _hidden(cell: nbformat.NotebookNode, *tags: str) -> nbformat.NotebookNode:
+    cell.metadata["tags"] = [*tags, "remove_input"]
+    cell.metadata["jupyter"] = {"source_hidden": True}
+    return cell
+
+
+def build() -> nbformat.NotebookNode:
+    intro = new_markdown_cell(INTRO, id="about")
+    intro.metadata["tags"] = ["remove_cell"]
+    params = new_code_cell(PARAMETERS, id="parameters")
+    params.metadata["tags"] = ["parameters", "remove_input"]
+    cells = [intro, params, _hidden(new_code_cell(SETUP, id="setup"))]
+    for name in SECTIONS:
+        cells.append(_hidden(new_code_cell(f"display(HTML(sections.{name}(ctx)))",
+                                           id=name.replace("_", "-"))))
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def main() -> int:
+    nb = build()
+    nbformat.validate(nb)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    text = nbformat.writes(nb) + "\n"
+    if OUT.exists() and OUT.read_text(encoding="utf-8") == text:
+        print(f"{OUT} is up to date")
+        return 0
+    OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

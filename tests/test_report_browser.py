@@ -1,0 +1,85 @@
+"""The seed report in headless Chromium (Debian's ``chromium`` driven by Playwright).
+
+Sarabun must be the face that draws the Thai text (the embedded subset, loaded from the page
+itself), nothing may fail to load or be fetched from outside, and the console stays clean.
+A screenshot is kept in tests/artifacts/ for a person to look at. ``--pdf`` is checked here
+too: an A4 PDF with Sarabun embedded and a Unicode map, so its Thai text can be selected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from ita_analysis.report.browser import CHROMIUM, chromium_page, print_pdf
+from ita_analysis.report.render import render_report
+
+# CI sets ITA_REQUIRE_BROWSER=1: there a missing browser fails the tests instead of skipping.
+REQUIRED = os.environ.get("ITA_REQUIRE_BROWSER") == "1"
+pytestmark = [
+    pytest.mark.skipif(not REQUIRED and not Path(CHROMIUM).is_file(),
+                       reason=f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)"),
+]
+if not REQUIRED:
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def seed_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser")
+    return render_report(out_dir=out, report_date="2022-12-15").html
+
+
+def test_thai_text_is_drawn_in_the_embedded_sarabun(seed_html: Path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium_page(seed_html, width=1200, height=1500) as (page, log):
+        assert page.evaluate("document.documentElement.lang") == "th"
+        assert page.evaluate("document.fonts.check('16px Sarabun', 'ก')")
+        family = page.evaluate(
+            "getComputedStyle(document.querySelector('.preface p')).fontFamily")
+        assert family.replace('"', "").replace("'", "").split(",")[0].strip() == "Sarabun"
+        faces = page.evaluate("""Array.from(document.fonts).map(f => ({
+            family: f.family.replace(/["']/g, ''), weight: f.weight, status: f.status}))""")
+        loaded = {f["weight"] for f in faces if f["family"] == "Sarabun"
+                  and f["status"] == "loaded"}
+        assert {"400", "700"} <= loaded, faces
+        # The face that actually drew the preface's Thai text, as Chromium reports it.
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": ".preface p"})
+        used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+        assert used and all(f["familyName"] == "Sarabun" and f["isCustomFont"] for f in used), used
+        page.screenshot(path=str(ARTIFACTS / "report-seed.png"), full_page=False)
+        page.screenshot(path=str(ARTIFACTS / "report-seed-full.png"), full_page=True)
+    assert log.console_errors == []
+    assert log.failed_requests == []
+    assert log.outside_requests == []
+    assert (ARTIFACTS / "report-seed.png").stat().st_size > 10_000
+
+
+def test_print_layout_is_a4_with_page_breaks(seed_html: Path) -> None:
+    with chromium_page(seed_html) as (page, _):
+        page.emulate_media(media="print")
+        breaks = page.evaluate("""Array.from(document.querySelectorAll('section.main'))
+            .map(s => getComputedStyle(s).breakBefore)""")
+        assert breaks and set(breaks) == {"page"}
+        sheets = page.evaluate("""Array.from(document.styleSheets).flatMap(s =>
+            Array.from(s.cssRules)).filter(r => r.type === CSSRule.PAGE_RULE)
+            .map(r => r.cssText)""")
+        assert any(re.search(r"size:\s*A4", text, re.I) for text in sheets), sheets
+
+
+def test_pdf_is_a4_with_selectable_thai_text(seed_html: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    print_pdf(seed_html, pdf)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert re.search(rb"/MediaBox \[0 0 59[45]\.?\d* 84[12]\.?\d*\]", data)
+    assert b"Sarabun" in data and b"/ToUnicode" in data
