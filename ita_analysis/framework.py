@@ -12,17 +12,16 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import FrameworkError, UnknownFiscalYearError
 from .rounding import round_half_up
+from .yearfiles import package_dir, read_mapping, span, years_in
 
 HUNDREDTH = Decimal("0.01")
 FRAMEWORK_DIR = "frameworks"
@@ -347,26 +346,24 @@ def _band_problems(bands: tuple[Band, ...]) -> list[str]:
 # -- loading ----------------------------------------------------------------------
 
 def _framework_dir() -> Path:
-    return Path(str(resources.files("ita_analysis") / FRAMEWORK_DIR))
+    return package_dir(FRAMEWORK_DIR)
 
 
 def available_years() -> list[int]:
     """Fiscal years (BE) that ship a framework file."""
-    return sorted(int(p.stem) for p in _framework_dir().glob("*.yaml") if p.stem.isdigit())
+    return years_in(_framework_dir())
 
 
 def framework_path(year: int) -> Path:
     """The file holding a year's rules; a clear error when there is none."""
     path = _framework_dir() / f"{int(year)}.yaml"
     if not path.is_file():
-        years = available_years()
-        span = f"{years[0]}–{years[-1]}" if years else "none"
         hint = ""
         if 1900 <= int(year) < 2400:
             hint = f" {year} looks like a Christian Era year: fiscal years are Buddhist Era " \
                    f"(try {int(year) + 543})."
         raise UnknownFiscalYearError(
-            f"no ITA framework for fiscal year {year}; available: {span}.{hint}"
+            f"no ITA framework for fiscal year {year}; available: {span(available_years())}.{hint}"
         )
     return path
 
@@ -380,12 +377,7 @@ def load_framework(year: int) -> Framework:
 def load_framework_file(path: str | Path, expect_year: int | None = None) -> Framework:
     """Read and validate one framework file, naming the file in every error."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise FrameworkError(f"{path}: cannot read framework file: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise FrameworkError(f"{path}: expected a mapping at the top of the framework file")
+    raw = read_mapping(path, "framework file", FrameworkError)
     try:
         fw = Framework.model_validate(raw)
     except ValidationError as exc:

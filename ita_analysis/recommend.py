@@ -16,18 +16,17 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ItaError
 from .findings import Findings
 from .framework import Framework, load_framework
 from .rounding import round_half_up
+from .yearfiles import package_dir, read_mapping, span, years_in
 
 __all__ = [
     "Band",
@@ -122,34 +121,26 @@ class Recommendation(BaseModel):
 # -- files ------------------------------------------------------------------------------
 
 def _dir() -> Path:
-    return Path(str(resources.files("ita_analysis") / RECOMMENDATION_DIR))
+    return package_dir(RECOMMENDATION_DIR)
 
 
 def available_years() -> list[int]:
     """Fiscal years (BE) that ship a recommendation file."""
-    return sorted(int(p.stem) for p in _dir().glob("*.yaml") if p.stem.isdigit())
+    return years_in(_dir())
 
 
 def recommendation_path(year: int) -> Path:
     """The recommendation file of a year; a clear error when there is none."""
     path = _dir() / f"{int(year)}.yaml"
     if not path.is_file():
-        years = available_years()
-        span = f"{years[0]}–{years[-1]}" if years else "none"
         raise RecommendationError(
             f"no recommendation file for fiscal year {year} (looked for {path}); "
-            f"available: {span}")
+            f"available: {span(available_years())}")
     return path
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RecommendationError(f"{path}: cannot read recommendation file: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise RecommendationError(f"{path}: expected a mapping at the top of the file")
-    return raw
+    return read_mapping(path, "recommendation file", RecommendationError)
 
 
 def _merge(base: Any, override: Any) -> Any:
