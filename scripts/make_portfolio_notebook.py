@@ -1,0 +1,98 @@
+"""Write notebooks/portfolio.ipynb: the parameterised portfolio notebook, stored without outputs.
+
+The notebook is generated so that it stays clean (no outputs, no execution counts, stable cell
+ids): edit this script, not the notebook, and run it again:
+
+    python scripts/make_portfolio_notebook.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+OUT = Path(__file__).resolve().parent.parent / "notebooks" / "portfolio.ipynb"
+
+INTRO = """\
+# การวิเคราะห์ผลการประเมิน ITA ของกลุ่มหน่วยงาน (ITA portfolio)
+
+The results of a group of organisations in one fiscal year: a province, a district, an
+organisation type, any combination of them, or everyone in the data. Set the parameters in the
+next cell and run all cells (JupyterLab: *Run → Run All Cells*), or run it with papermill:
+`papermill notebooks/portfolio.ipynb out.ipynb -p fiscal_year 2567 -p district อำเภอ…`.
+`ita-analysis portfolio --year YEAR [--province P] [--district D] [--org-type T]` runs it and
+renders the finished HTML document. Every cell calls `ita_analysis.portfolio_sections`; the code
+is hidden in the rendered document. Without `data_dir` the notebook reads the embedded
+**synthetic** demonstration province (invented data, never real results), and says so."""
+
+PARAMETERS = """\
+# Parameters: papermill replaces these values (papermill --help-notebook lists them).
+# Help comments hold no equals sign: papermill skips a line with two.
+fiscal_year: int = 2567  # Buddhist Era fiscal year, e.g. 2567
+data_dir: str = ""  # data folder (empty: the embedded synthetic province, invented data)
+province: str = ""  # province as in organisations.csv, with or without its prefix (empty: any)
+district: str = ""  # district as in organisations.csv, with or without its prefix (empty: any)
+org_type: str = ""  # organisation type as in organisations.csv, e.g. เทศบาลตำบล (empty: any)
+digits: str = "thai"  # "thai" or "arabic": digits of every number and year
+generated_at: str = ""  # ISO time recorded as the run time in the footer (empty: now)"""
+
+SETUP = """\
+from IPython.display import HTML, display
+
+from ita_analysis import portfolio_sections as sections
+
+ctx = sections.build_context(fiscal_year=fiscal_year, data_dir=data_dir, province=province,
+                             district=district, org_type=org_type, digits=digits,
+                             generated_at=generated_at)"""
+
+ANALYST = """\
+# For analysts, left out of the rendered document: the group's scored rows as a DataFrame
+# (ctx.portfolio holds every figure of the document as typed results).
+ctx.rows.sort_values("overall", ascending=False)"""
+
+SECTIONS = ("cover", "overview", "weakest", "ranking", "heat_map", "movement", "colophon")
+
+
+def _hidden(cell: nbformat.NotebookNode, *tags: str) -> nbformat.NotebookNode:
+    cell.metadata["tags"] = [*tags, "remove_input"]
+    cell.metadata["jupyter"] = {"source_hidden": True}
+    return cell
+
+
+def build() -> nbformat.NotebookNode:
+    intro = new_markdown_cell(INTRO, id="about")
+    intro.metadata["tags"] = ["remove_cell"]
+    params = new_code_cell(PARAMETERS, id="parameters")
+    params.metadata["tags"] = ["parameters", "remove_input"]
+    cells = [intro, params, _hidden(new_code_cell(SETUP, id="setup"))]
+    for name in SECTIONS:
+        cells.append(_hidden(new_code_cell(f"display(HTML(sections.{name}(ctx)))",
+                                           id=name.replace("_", "-"))))
+    analyst = new_code_cell(ANALYST, id="analyst-table")
+    analyst.metadata["tags"] = ["remove_cell"]
+    cells.append(analyst)
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def main() -> int:
+    nb = build()
+    nbformat.validate(nb)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    text = nbformat.writes(nb) + "\n"
+    if OUT.exists() and OUT.read_text(encoding="utf-8") == text:
+        print(f"{OUT} is up to date")
+        return 0
+    OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
