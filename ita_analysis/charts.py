@@ -135,6 +135,9 @@ def _svg(fig: Figure, prefix: str, label: str) -> str:
     """SVG text ready to inline: no XML prolog, short ids unique to the chart, compacted,
     and an accessible name."""
     buf = io.StringIO()
+    # tight_layout() leaves a placeholder layout engine on the figure, and savefig lays out a
+    # figure that has one in a full extra pass before drawing it: the layout is final here
+    fig.set_layout_engine(None)
     fig.savefig(buf, format="svg", metadata=dict.fromkeys(("Date", "Creator", "Format", "Type")))
     text = buf.getvalue()
     text = text[text.index("<svg"):]
