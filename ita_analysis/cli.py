@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
 
     _add_report(sub)
+    _add_portfolio(sub)
+    from .batch import add_batch_parser
+    from .index import add_index_parser
+
+    add_batch_parser(sub)
+    add_index_parser(sub)
     return parser
 
 
@@ -147,10 +153,48 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from .batch import fingerprint_summary
+    from .index import write_indexes
     from .report.render import render_report  # papermill and nbconvert load only here
 
+    fingerprint = fingerprint_summary(args.org, args.year, data_dir=args.data,
+                                      digits=args.digits, report_date=args.date, pdf=args.pdf)
     files = render_report(args.org, args.year, data_dir=args.data, out_dir=args.out,
-                          digits=args.digits, report_date=args.date, pdf=args.pdf)
+                          digits=args.digits, report_date=args.date, pdf=args.pdf,
+                          extra_summary=fingerprint)
+    for path in files.all():
+        print(path)
+    write_indexes(args.out, digits=args.digits)  # <out>/index.html and <out>/<year>/index.html
+    return EXIT_OK
+
+
+def _add_portfolio(sub: argparse._SubParsersAction) -> None:
+    portfolio = sub.add_parser(
+        "portfolio", help="render the analysis of a group of organisations (a portfolio)",
+        description="Run notebooks/portfolio.ipynb with papermill and render it with nbconvert "
+                    "into <out>/<year>/portfolio-<scope>.html, .ipynb and .json; <scope> is "
+                    "'all' or an ASCII slug of the filters.")
+    portfolio.add_argument("--year", type=int, required=True,
+                           help="fiscal year, Buddhist Era (2567)")
+    portfolio.add_argument("--data", type=Path, default=None,
+                           help="data folder (default: the embedded synthetic province)")
+    portfolio.add_argument("--out", type=Path, default=Path("outputs"),
+                           help="output folder (default: ./outputs)")
+    portfolio.add_argument("--province", default="", help="only this province (default: any)")
+    portfolio.add_argument("--district", default="", help="only this district (default: any)")
+    portfolio.add_argument("--org-type", default="", dest="org_type",
+                           help="only this organisation type (default: any)")
+    portfolio.add_argument("--digits", default="thai",
+                           help="digits of every number and year: thai (default) or arabic")
+    portfolio.set_defaults(func=cmd_portfolio)
+
+
+def cmd_portfolio(args: argparse.Namespace) -> int:
+    from .portfolio_render import render_portfolio  # papermill and nbconvert load only here
+
+    files = render_portfolio(args.year, data_dir=args.data, out_dir=args.out,
+                             province=args.province, district=args.district,
+                             org_type=args.org_type, digits=args.digits)
     for path in files.all():
         print(path)
     return EXIT_OK

@@ -372,9 +372,13 @@ def test_a_failing_notebook_leaves_nothing_half_written(tmp_path: Path) -> None:
         render_report(SEED_ORG, SEED_YEAR, out_dir=out, notebook=_failing_notebook(tmp_path))
     assert "RuntimeError: boom in the middle" in str(err.value)
     assert "\n" not in str(err.value)
-    # no new file, no temporary file, and the earlier report is as it was
-    assert sorted(p.name for p in folder.iterdir()) == ["report.html"]
+    # no temporary file, the earlier report is as it was, and papermill's partly executed
+    # notebook is kept (whole) as failed.ipynb for the reader of the error
+    assert sorted(p.name for p in folder.iterdir()) == ["failed.ipynb", "report.html"]
     assert (folder / "report.html").read_text(encoding="utf-8") == "earlier report"
+    failed = nbformat.read(folder / "failed.ipynb", as_version=4)
+    assert any(o.get("ename") == "RuntimeError" for c in failed.cells
+               for o in c.get("outputs", []))
 
 
 def test_a_failure_after_papermill_removes_every_temporary_file(

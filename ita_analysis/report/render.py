@@ -6,7 +6,11 @@
 writes ``report.ipynb``, ``report.html``, ``summary.json`` and, on request, ``report.pdf``
 into ``<out>/<year>/<org_id>/``. Every file is written to a temporary file in that folder and
 moved into place with ``os.replace`` only once all of them are ready: a failure anywhere
-leaves the folder as it was, with no half-written or temporary file.
+leaves the folder as it was, with no half-written or temporary file, except that a notebook
+that fails while running is kept, as papermill left it, as ``failed.ipynb`` (moved into place
+atomically; the next successful run removes it). Temporary files are named
+``.<name>.<token>.tmp.<ext>`` (``STAGING_TEMP``), so that ``ita-analysis batch`` can find and
+remove those of a killed process.
 """
 
 from __future__ import annotations
@@ -16,17 +20,18 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from .. import __version__
+from .._fastimport import nbformat  # without jsonschema's 1.2 s optional checker (see there)
 from ..errors import ItaError, ParameterError
 from ..thai import apply_digits
 from .browser import CHROMIUM
@@ -36,6 +41,8 @@ from .fonts import font_face_css
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "ita_report"
 SUMMARY_SCHEMA = "ita-analysis/report-summary/1"
+FAILED_NOTEBOOK = "failed.ipynb"  # the partly executed notebook of a failed run
+STAGING_TEMP = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp(\.[^.]+)?$")  # what _Staging.temp names
 
 
 class ReportError(ItaError):
@@ -90,16 +97,61 @@ def _outputs_html(nb: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
+_EXPORTERS = threading.local()
+
+
+def _exporter() -> Any:
+    """This thread's HTML exporter for our template, made once: building one (and compiling
+    its templates on first use) costs more than converting a report with it."""
+    exporter = getattr(_EXPORTERS, "exporter", None)
+    if exporter is None:
+        exporter = _exporter_class()(template_name=TEMPLATE_NAME,
+                                     extra_template_basedirs=[str(TEMPLATE_DIR)])
+        exporter.exclude_input = True
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+        exporter.register_preprocessor(_tag_remover(), enabled=True)
+        _EXPORTERS.exporter = exporter
+    return exporter
+
+
+@cache
+def _exporter_class() -> type:
+    """nbconvert's HTMLExporter without its BeautifulSoup pass over the finished page.
+
+    That pass adds alt text to <img> elements without one and tabindex to JupyterLab's cell
+    wrappers; our template writes neither, and re-serialising the page through html.parser
+    costs ~60 ms a report and lowercases the charts' SVG attributes (viewBox -> viewbox). The
+    rest is HTMLExporter.from_notebook_node as nbconvert 7 has it; should its internals move,
+    the plain HTMLExporter is used.
+    """
+    from nbconvert.exporters.html import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    try:
+        from nbconvert.filters.highlight import Highlight2HTML
+        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+    except ImportError:  # pragma: no cover - another nbconvert
+        return HTMLExporter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportExporter
+
+
 def export_html(nb: nbformat.NotebookNode, *, title: str = "", digits: str | None = None) -> str:
     """The executed notebook as the finished document (one self-contained HTML page)."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name=TEMPLATE_NAME,
-                            extra_template_basedirs=[str(TEMPLATE_DIR)])
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    exporter.register_preprocessor(_tag_remover(), enabled=True)
+    exporter = _exporter()
     shown = _outputs_html(nb)
     if digits is None:  # a notebook run without us: the cover says which digits it used
         found = re.search(r'data-digits="(thai|arabic)"', shown)
@@ -138,6 +190,7 @@ def _check_pdf_tools(chromium: str) -> None:
 
 # -- the kernel --------------------------------------------------------------------------------
 
+@cache  # one class per process: the warm engine keeps a kernel per manager class
 def _kernel_manager_class() -> type | None:
     """A kernel manager that provisions CurveZMQ keys when the kernel supports them.
 
@@ -197,6 +250,12 @@ class _Staging:
         self.pending.clear()
 
 
+def _keep_failed(executed: Path, folder: Path) -> None:
+    """Keep papermill's partly executed notebook as ``failed.ipynb`` (an atomic rename)."""
+    if executed.is_file():
+        os.replace(executed, folder / FAILED_NOTEBOOK)
+
+
 @contextmanager
 def _staged(folder: Path) -> Iterator[_Staging]:
     created = not folder.exists()
@@ -254,14 +313,24 @@ def render_report(
     chromium: str = CHROMIUM,
     kernel_name: str | None = None,
     timeout: int | None = 600,
+    engine_name: str | None = None,
+    extra_summary: Mapping[str, Any] | None = None,
 ) -> ReportFiles:
-    """Make one organisation's report for one fiscal year; returns the paths written."""
+    """Make one organisation's report for one fiscal year; returns the paths written.
+
+    ``engine_name`` is papermill's execution engine (None: its default); ``extra_summary``
+    adds keys to ``summary.json`` (``ita-analysis batch`` records its input fingerprint).
+    """
     params, _ = check_parameters(org_id, fiscal_year, data_dir or "", digits, report_date or "")
     if pdf:
         _check_pdf_tools(chromium)
     source = Path(notebook) if notebook is not None else notebook_path()
     if not source.is_file():
         raise ParameterError(f"report notebook {source} not found")
+    if engine_name == "ita-warm":  # a warm kernel: if there is none yet, it boots meanwhile
+        from ..engine import prestart
+
+        prestart(kernel_name, _kernel_manager_class(), notebook=source)
     generated_at = datetime.now().astimezone().replace(microsecond=0)
     nb_params = {**params.notebook_parameters(), "generated_at": generated_at.isoformat()}
     ctx = build_context(**nb_params)
@@ -278,14 +347,16 @@ def render_report(
         try:
             papermill.execute_notebook(
                 str(source), str(executed), parameters=nb_params,
-                kernel_name=kernel_name, progress_bar=False, log_output=False,
-                execution_timeout=timeout,
+                kernel_name=kernel_name, engine_name=engine_name, progress_bar=False,
+                log_output=False, execution_timeout=timeout,
                 **({"kernel_manager_class": km} if (km := _kernel_manager_class()) else {}))
         except PapermillExecutionError as exc:
+            _keep_failed(executed, folder)
             raise _execution_error(exc) from exc
         except ItaError:
             raise
         except Exception as exc:  # the kernel died, timed out or could not start
+            _keep_failed(executed, folder)
             detail = " ".join(str(exc).split())[:300]
             raise ReportError(f"running the report notebook failed: {type(exc).__name__}: "
                               f"{detail}") from exc
@@ -294,9 +365,6 @@ def render_report(
                              f"{params.fiscal_year} — {ctx.org['name']}", params.digits)
         page = export_html(nb, title=title, digits=params.digits)
         html_tmp = stage.write_text(names["html"], page)
-        summary = _summary(params, names, generated_at, ctx)
-        stage.write_text(names["summary"],
-                         json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
         if pdf:
             from .browser import print_pdf
 
@@ -307,6 +375,77 @@ def render_report(
             except Exception as exc:
                 raise ReportError(f"printing the PDF failed: {' '.join(str(exc).split())[:300]}"
                                   ) from exc
+        # summary.json is staged last, so it is also moved into place last: a process killed
+        # between two renames leaves whole files and the earlier summary (or none), which
+        # `ita-analysis batch` then sees as a report to make again
+        summary = {**_summary(params, names, generated_at, ctx), **(extra_summary or {})}
+        stage.write_text(names["summary"],
+                         json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    (folder / FAILED_NOTEBOOK).unlink(missing_ok=True)  # an earlier failure is now stale
     return ReportFiles(folder=folder, notebook=folder / names["notebook"],
                        html=folder / names["html"], summary=folder / names["summary"],
                        pdf=folder / names["pdf"] if pdf else None)
+
+
+# -- any notebook, the same way ----------------------------------------------------------------
+
+def render_notebook(
+    source: str | Path,
+    folder: str | Path,
+    stem: str,
+    parameters: Mapping[str, Any],
+    *,
+    title: str,
+    digits: str,
+    summary: Mapping[str, Any] | None = None,
+    what: str = "notebook",
+    kernel_name: str | None = None,
+    timeout: int | None = 600,
+) -> dict[str, Path]:
+    """Run a notebook with papermill and ``parameters``, export it with our template, and write
+    ``<stem>.ipynb``, ``<stem>.html`` and (given ``summary``) ``<stem>.json`` into ``folder``,
+    all of them or none (``_staged``). A notebook that fails while running is kept, as
+    papermill left it, as ``<stem>.failed.ipynb``; the next successful run removes it.
+
+    Parameters must have been checked by the caller: nothing here knows what they mean.
+    ``what`` names the notebook in error messages ("the portfolio notebook failed in cell 4:
+    …"). Returns the paths written, keyed ``notebook``, ``html`` (and ``summary``).
+    ``render_report`` keeps its own steps; this is the same pipeline for other notebooks.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    folder = Path(folder)
+    names = {"notebook": f"{stem}.ipynb", "html": f"{stem}.html"}
+    if summary is not None:
+        names["summary"] = f"{stem}.json"
+    failed = folder / f"{stem}.failed.ipynb"
+    with _staged(folder) as stage:
+        executed = stage.temp(names["notebook"])
+        try:
+            papermill.execute_notebook(
+                str(source), str(executed), parameters=dict(parameters),
+                kernel_name=kernel_name, progress_bar=False, log_output=False,
+                execution_timeout=timeout,
+                **({"kernel_manager_class": km} if (km := _kernel_manager_class()) else {}))
+        except PapermillExecutionError as exc:
+            if executed.is_file():
+                os.replace(executed, failed)
+            message = str(_execution_error(exc)).replace("the report notebook",
+                                                         f"the {what} notebook", 1)
+            raise ReportError(message) from exc
+        except ItaError:
+            raise
+        except Exception as exc:  # the kernel died, timed out or could not start
+            if executed.is_file():
+                os.replace(executed, failed)
+            detail = " ".join(str(exc).split())[:300]
+            raise ReportError(f"running the {what} notebook failed: {type(exc).__name__}: "
+                              f"{detail}") from exc
+        nb = nbformat.read(executed, as_version=4)
+        stage.write_text(names["html"], export_html(nb, title=title, digits=digits))
+        if summary is not None:
+            stage.write_text(names["summary"],
+                             json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    failed.unlink(missing_ok=True)  # an earlier failure is now stale
+    return {key: folder / name for key, name in names.items()}

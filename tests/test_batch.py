@@ -1,0 +1,412 @@
+"""``ita-analysis batch``: failure isolation, skipping unchanged reports, interruption, the lock.
+
+Batches run as the command does (a subprocess, output not a terminal, so one plain line per
+report) over a small province: a copy of the synthetic data cut down to a few organisations,
+rendered with ``--jobs 2``. The fast tests (fingerprints, selection, clean-up, the lock held
+in this process) need no kernel.
+
+The broken organisation: a data folder that the checker rejects stops the whole batch before
+anything runs (exit 2; the same rules as ``ita-analysis check``), so a *per-report* failure is
+one that happens while a report is made. The realistic one tested here is an office's own
+notebook (``--notebook``) holding a house rule that one organisation's valid-but-incomplete
+data breaks (its district is blank, which the data format allows): the notebook raises in the
+middle, after earlier cells have drawn output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from ita_analysis.batch import (
+    BatchLockedError,
+    Fingerprints,
+    batch_lock,
+    clean_temps,
+    combine,
+    select_orgs,
+)
+from ita_analysis.cli import main
+from ita_analysis.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.errors import ParameterError
+from ita_analysis.report.render import STAGING_TEMP, notebook_path
+
+YEAR = 2567
+DATE = "2024-03-01"
+
+
+# -- a small province --------------------------------------------------------------------------
+
+def _orgs(n: int) -> list[str]:
+    """The first ``n`` synthetic organisations with scores in YEAR and the year before."""
+    ds = load_dataset(synthetic_data_dir())
+    years = ds.scores.groupby("org_id")["fiscal_year"].apply(set)
+    return [o for o in ds.organisations["org_id"] if {YEAR - 1, YEAR} <= years[o]][:n]
+
+
+def small_province(folder: Path, orgs: list[str]) -> Path:
+    """The synthetic data cut down to ``orgs`` (every table, every year), as CSV text."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in sorted(synthetic_data_dir().glob("*.csv")):
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        table[table["org_id"].isin(orgs)].to_csv(folder / path.name, index=False)
+    load_dataset(folder)  # still valid
+    return folder
+
+
+def _edit(folder: Path, name: str, mask_of, column: str, value: str) -> None:
+    table = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+    mask = mask_of(table)
+    assert mask.sum() >= 1
+    table.loc[mask, column] = value
+    table.to_csv(folder / name, index=False)
+
+
+def _score(folder: Path, org: str, year: int, indicator: int, value: str) -> None:
+    _edit(folder, "scores.csv",
+          lambda t: (t["org_id"] == org) & (t["fiscal_year"] == str(year))
+          & (t["indicator"] == str(indicator)), "score", value)
+
+
+def strict_notebook(folder: Path) -> Path:
+    """The report notebook plus an office's house rule after the preface: a district is a must."""
+    nb = nbformat.read(notebook_path(), as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "sections.preface" in c.source) + 1
+    cell = nbformat.v4.new_code_cell(
+        'if not ctx.org["district"]:\n'
+        '    raise ValueError(f"{ctx.org[\'org_id\']} has no district in organisations.csv")')
+    cell.metadata["tags"] = ["remove_input"]
+    nb.cells.insert(at, cell)
+    path = folder / "strict.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+# -- running the command -----------------------------------------------------------------------
+
+def _command(data: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "ita_analysis.cli", "batch", "--year", str(YEAR),
+            "--data", str(data), "--out", str(out), "--date", DATE, *extra]
+
+
+def batch(data: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(_command(data, out, *extra), capture_output=True, text=True,
+                          timeout=600, cwd=out.parent)
+
+
+def record(out: Path) -> dict:
+    return json.loads((out / str(YEAR) / "batch.json").read_text(encoding="utf-8"))
+
+
+def statuses(out: Path) -> dict[str, str]:
+    return {r["org_id"]: r["status"] for r in record(out)["reports"]}
+
+
+def temp_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if STAGING_TEMP.match(p.name)]
+
+
+def indexed(page: Path) -> list[str]:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return sorted(td.get_text() for td in soup.select("#reports tbody td.code"))
+
+
+def assert_whole_reports(out: Path) -> None:
+    """Every report.html in the tree is complete and has its summary.json beside it."""
+    for page in out.rglob("report.html"):
+        assert (page.parent / "summary.json").is_file(), page
+        assert page.read_text(encoding="utf-8").rstrip().endswith("</html>"), page
+
+
+# -- failure isolation -------------------------------------------------------------------------
+
+def test_a_broken_organisation_fails_alone_and_the_rest_render(tmp_path: Path) -> None:
+    orgs = _orgs(4)
+    broken = orgs[2]
+    data = small_province(tmp_path / "data", orgs)
+    _edit(data, "organisations.csv", lambda t: t["org_id"] == broken, "district", "")
+    notebook = strict_notebook(tmp_path)
+    out = tmp_path / "outputs"
+
+    run = batch(data, out, "--jobs", "2", "--notebook", str(notebook))
+
+    assert run.returncode == 1, run.stderr[-3000:]
+    assert statuses(out) == {o: ("failed" if o == broken else "done") for o in orgs}
+    failed = next(r for r in record(out)["reports"] if r["org_id"] == broken)
+    assert f"ValueError: {broken} has no district" in failed["error"]
+    assert "the report notebook failed in cell" in failed["error"]
+    assert failed["paths"] == {"failed_notebook": f"{broken}/failed.ipynb"}
+    # papermill's partly executed notebook: the cells before the rule ran and drew output
+    kept = nbformat.read(out / str(YEAR) / broken / "failed.ipynb", as_version=4)
+    errors = [o for c in kept.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert [e.ename for e in errors] == ["ValueError"]
+    assert any("sections.cover" in c.source and c.outputs for c in kept.cells)
+    assert sorted(p.name for p in (out / str(YEAR) / broken).iterdir()) == ["failed.ipynb"]
+    # the others are whole reports; the output says what happened, one line per report
+    for org in orgs:
+        if org != broken:
+            assert (out / str(YEAR) / org / "report.html").is_file()
+            assert f"done {org} " in run.stdout
+    assert f"failed {broken} " in run.stdout and "failed reports:" in run.stdout
+    assert temp_files(out) == []
+    # the index lists the rendered reports, not the broken one
+    rendered = sorted(o for o in orgs if o != broken)
+    assert indexed(out / "index.html") == rendered
+    assert indexed(out / str(YEAR) / "index.html") == rendered
+
+    # mended, the next run renders only the broken organisation and drops its failed.ipynb
+    # (its district is no input of the others' reports)
+    _edit(data, "organisations.csv", lambda t: t["org_id"] == broken, "district", "อำเภอซ่อม")
+    again = batch(data, out, "--jobs", "2", "--notebook", str(notebook))
+    assert again.returncode == 0, again.stdout + again.stderr[-3000:]
+    assert statuses(out) == {o: ("done" if o == broken else "skipped") for o in orgs}
+    assert not (out / str(YEAR) / broken / "failed.ipynb").exists()
+    assert indexed(out / "index.html") == sorted(orgs)
+
+
+def test_an_organisation_named_without_scores_fails_before_any_kernel(tmp_path: Path) -> None:
+    orgs = _orgs(2)
+    data = small_province(tmp_path / "data", orgs)
+    out = tmp_path / "outputs"
+    run = batch(data, out, "--org", "no-such-org", "--jobs", "1")
+    assert run.returncode == 1
+    (result,) = record(out)["reports"]
+    assert result["status"] == "failed" and "no organisation 'no-such-org'" in result["error"]
+    assert not (out / str(YEAR) / "no-such-org").exists()
+
+
+def test_an_invalid_data_folder_stops_the_batch_before_anything_runs(tmp_path: Path) -> None:
+    data = small_province(tmp_path / "data", _orgs(2))
+    _score(data, _orgs(1)[0], YEAR, 1, "101")
+    out = tmp_path / "outputs"
+    run = batch(data, out, "--jobs", "1")
+    assert run.returncode == 2
+    assert "scores.csv" in run.stderr and "a number from 0 to 100" in run.stderr
+    assert not (out / str(YEAR)).exists()
+
+
+# -- skipping what has not changed --------------------------------------------------------------
+
+def test_unchanged_reports_are_skipped_and_a_change_rerenders_what_it_changes(
+        tmp_path: Path) -> None:
+    orgs = _orgs(4)
+    data = small_province(tmp_path / "data", orgs)
+    out = tmp_path / "outputs"
+    first = batch(data, out, "--jobs", "2")
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert set(statuses(out).values()) == {"done"}
+    pages = {o: out / str(YEAR) / o / "report.html" for o in orgs}
+    stamps = {o: p.stat().st_mtime_ns for o, p in pages.items()}
+    summary = json.loads((out / str(YEAR) / orgs[0] / "summary.json").read_text("utf-8"))
+    assert len(summary["fingerprint"]) == 64
+    assert set(summary["fingerprint_parts"]) >= {"organisation", "peers", "frameworks",
+                                                 "recommendations", "notebook", "templates",
+                                                 "software", "parameters"}
+
+    # nothing changed: nothing rendered, and it says so
+    second = batch(data, out, "--jobs", "2")
+    assert second.returncode == 0
+    assert set(statuses(out).values()) == {"skipped"}
+    assert "nothing to render: all 4 report(s) of 2567 are unchanged" in second.stdout
+    assert {o: p.stat().st_mtime_ns for o, p in pages.items()} == stamps
+
+    # one organisation's score of an EARLIER year: only its report shows that year (history,
+    # change on the year before), so only it is rendered again
+    changed = orgs[1]
+    _score(data, changed, YEAR - 1, 1, "12.34")
+    third = batch(data, out, "--jobs", "2")
+    assert third.returncode == 0, third.stderr[-3000:]
+    assert statuses(out) == {o: ("done" if o == changed else "skipped") for o in orgs}
+    reasons = {r["org_id"]: r["reason"] for r in record(out)["reports"]}
+    assert reasons[changed] == "changed: organisation"
+    assert f"done {changed} " in third.stdout
+    after = json.loads((out / str(YEAR) / changed / "summary.json").read_text("utf-8"))
+    assert after["findings"]["change"]["previous_year"] == YEAR - 1
+    assert {o: p.stat().st_mtime_ns for o, p in pages.items() if o != changed} == \
+        {o: s for o, s in stamps.items() if o != changed}
+
+    # a score of THE batch's year: the report ranks every organisation among its peers and
+    # charts the group's scores, so the peers' reports change too and are rendered again
+    # (correctly); shown here for two of them
+    _score(data, changed, YEAR, 1, "23.45")
+    fourth = batch(data, out, "--jobs", "2", "--org", changed, orgs[0])
+    assert fourth.returncode == 0, fourth.stderr[-3000:]
+    reasons = {r["org_id"]: r["reason"] for r in record(out)["reports"]}
+    assert reasons == {changed: "changed: organisation,peers", orgs[0]: "changed: peers"}
+
+
+def test_what_the_fingerprint_covers(tmp_path: Path) -> None:
+    orgs = _orgs(4)
+    data = small_province(tmp_path / "data", orgs)
+    a, b = orgs[0], orgs[1]
+
+    def prints(**kw: object) -> dict[str, dict[str, str]]:
+        fp = Fingerprints(load_dataset(data), data_dir=str(data), **kw)
+        return {o: fp.parts(o, YEAR) for o in orgs}
+
+    before = prints()
+    assert prints() == before  # deterministic
+    _score(data, a, YEAR - 1, 2, "1.5")  # an earlier year: only a's report
+    earlier = prints()
+    assert [o for o in orgs if combine(earlier[o]) != combine(before[o])] == [a]
+    assert [k for k in before[a] if earlier[a][k] != before[a][k]] == ["organisation"]
+    _score(data, a, YEAR, 2, "1.5")  # this year: a's data, and everyone's peers
+    same_year = prints()
+    for org in orgs:
+        moved = [k for k in before[org] if same_year[org][k] != earlier[org][k]]
+        assert moved == (["organisation", "peers"] if org == a else ["peers"])
+    _edit(data, "measures.csv", lambda t: t["org_id"] == b, "owner", "กองช่าง")  # b's only
+    measures = prints()
+    assert [o for o in orgs if combine(measures[o]) != combine(same_year[o])] == [b]
+    # the render parameters and the notebook are inputs of every report
+    assert all(prints(digits="arabic")[o]["parameters"] != measures[o]["parameters"]
+               for o in orgs)
+    other = strict_notebook(tmp_path)
+    assert all(prints(notebook=other)[o]["notebook"] != measures[o]["notebook"] for o in orgs)
+
+
+# -- interruption ------------------------------------------------------------------------------
+
+def _wait_for(proc: subprocess.Popen[str], lines: list[str], prefix: str,
+              timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()  # type: ignore[union-attr]
+        if not line:
+            break
+        lines.append(line)
+        if line.startswith(prefix):
+            return
+    raise AssertionError(f"no line starting {prefix!r}: {''.join(lines)}")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupted_batch_leaves_no_partial_file_and_a_rerun_completes_it(
+        tmp_path: Path, signum: int) -> None:
+    orgs = _orgs(3)
+    data = small_province(tmp_path / "data", orgs)
+    out = tmp_path / "outputs"
+    out.mkdir()
+    # its own session: SIGINT goes to the whole group, as Ctrl-C in a terminal does
+    proc = subprocess.Popen(_command(data, out, "--jobs", "1"), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                            start_new_session=True)
+    lines: list[str] = []
+    try:
+        _wait_for(proc, lines, "done ")
+        if signum == signal.SIGINT:
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(signal.SIGTERM)
+        rest, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 128 + signum, "".join(lines) + rest + err[-3000:]
+    assert f"interrupted by {signal.Signals(signum).name}" in rest
+    rec = record(out)
+    assert rec["status"] == "interrupted" and rec["exit_status"] == 128 + signum
+    done = [o for o, s in statuses(out).items() if s == "done"]
+    assert done and "interrupted" in statuses(out).values()
+    assert set(statuses(out).values()) <= {"done", "interrupted"}
+    assert temp_files(out) == []
+    assert_whole_reports(out)
+    assert sorted(p.parent.name for p in out.rglob("report.html")) == sorted(done)
+
+    rerun = batch(data, out, "--jobs", "2")
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert statuses(out) == {o: ("skipped" if o in done else "done") for o in orgs}
+    assert temp_files(out) == []
+    assert indexed(out / "index.html") == sorted(orgs)
+
+
+def test_leftover_temporary_files_are_removed_at_the_start(tmp_path: Path) -> None:
+    folder = tmp_path / str(YEAR) / "org-a"
+    folder.mkdir(parents=True)
+    old = folder / ".report.0123abcd.tmp.html"
+    new = folder / ".summary.89abcdef.tmp.json"
+    keep = folder / "report.html"
+    for path in (old, new, keep):
+        path.write_text("x", encoding="utf-8")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    assert clean_temps([folder], older_than=60) == [old]
+    assert sorted(p.name for p in folder.iterdir()) == sorted([new.name, keep.name])
+    assert clean_temps([folder]) == [new]
+    assert [p.name for p in folder.iterdir()] == ["report.html"]
+
+
+# -- two batches at once -----------------------------------------------------------------------
+
+def test_a_second_batch_on_the_same_output_folder_is_refused(tmp_path: Path) -> None:
+    orgs = _orgs(3)
+    data = small_province(tmp_path / "data", orgs)
+    out = tmp_path / "outputs"
+    out.mkdir()
+    first = subprocess.Popen(_command(data, out, "--jobs", "1"), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        _wait_for(first, [], "batch 2567:")  # it holds the lock from before this line
+        second = batch(data, out, "--jobs", "1")
+        assert second.returncode == 2
+        assert second.stderr.count("\n") == 1
+        assert f"another batch (PID {first.pid}) is writing to {out}" in second.stderr
+        assert second.stdout == ""
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=120)
+    assert first.returncode == 143
+    assert record(out)["fiscal_year"] == YEAR  # the first batch's record, whole
+
+
+def test_the_lock_names_its_holder(tmp_path: Path) -> None:
+    with batch_lock(tmp_path):
+        assert (tmp_path / ".batch.lock").read_text().strip() == str(os.getpid())
+        # flock locks belong to the open file: a second open in this process conflicts too
+        with pytest.raises(BatchLockedError, match=f"PID {os.getpid()}"), batch_lock(tmp_path):
+            pass
+    with batch_lock(tmp_path):  # released
+        pass
+
+
+# -- choosing the organisations ----------------------------------------------------------------
+
+def test_selection_by_province_type_and_org() -> None:
+    ds = load_dataset(synthetic_data_dir())
+    every = select_orgs(ds, YEAR)
+    scored = set(ds.scores.loc[ds.scores["fiscal_year"] == YEAR, "org_id"])
+    assert set(every) == scored
+    province = ds.organisations["province"].iloc[0]
+    assert select_orgs(ds, YEAR, provinces=[province.removeprefix("จังหวัด")]) == every
+    town = select_orgs(ds, YEAR, org_types=["เทศบาลตำบล"])
+    assert town and set(town) < set(every)
+    assert select_orgs(ds, YEAR, orgs=["nobody", every[0]]) == ["nobody", every[0]]
+    with pytest.raises(ParameterError, match="provinces with scores that year"):
+        select_orgs(ds, YEAR, provinces=["ไม่มี"])
+
+
+# -- a single report updates the index too -----------------------------------------------------
+
+def test_a_single_report_updates_the_index(tmp_path: Path) -> None:
+    (org,) = _orgs(1)
+    out = tmp_path / "outputs"
+    code = main(["report", "--org", org, "--year", str(YEAR), "--data",
+                 str(synthetic_data_dir()), "--out", str(out), "--date", DATE])
+    assert code == 0
+    assert indexed(out / "index.html") == [org]
+    assert indexed(out / str(YEAR) / "index.html") == [org]
+    summary = json.loads((out / str(YEAR) / org / "summary.json").read_text("utf-8"))
+    assert len(summary["fingerprint"]) == 64
+    # the same inputs: a batch skips what the report command made
+    run = batch(synthetic_data_dir(), out, "--org", org, "--jobs", "1")
+    assert run.returncode == 0 and statuses(out) == {org: "skipped"}
