@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_builder import build_notebook, write_notebook
 
 OUT = Path(__file__).resolve().parent.parent / "notebooks" / "portfolio.ipynb"
 
@@ -56,42 +58,13 @@ ctx.rows.sort_values("overall", ascending=False)"""
 SECTIONS = ("cover", "overview", "weakest", "ranking", "heat_map", "movement", "colophon")
 
 
-def _hidden(cell: nbformat.NotebookNode, *tags: str) -> nbformat.NotebookNode:
-    cell.metadata["tags"] = [*tags, "remove_input"]
-    cell.metadata["jupyter"] = {"source_hidden": True}
-    return cell
-
-
 def build() -> nbformat.NotebookNode:
-    intro = new_markdown_cell(INTRO, id="about")
-    intro.metadata["tags"] = ["remove_cell"]
-    params = new_code_cell(PARAMETERS, id="parameters")
-    params.metadata["tags"] = ["parameters", "remove_input"]
-    cells = [intro, params, _hidden(new_code_cell(SETUP, id="setup"))]
-    for name in SECTIONS:
-        cells.append(_hidden(new_code_cell(f"display(HTML(sections.{name}(ctx)))",
-                                           id=name.replace("_", "-"))))
-    analyst = new_code_cell(ANALYST, id="analyst-table")
-    analyst.metadata["tags"] = ["remove_cell"]
-    cells.append(analyst)
-    nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                 "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    return nb
+    return build_notebook(INTRO, PARAMETERS, SETUP, SECTIONS,
+                          analyst_cells=(("analyst-table", ANALYST),))
 
 
 def main() -> int:
-    nb = build()
-    nbformat.validate(nb)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    text = nbformat.writes(nb) + "\n"
-    if OUT.exists() and OUT.read_text(encoding="utf-8") == text:
-        print(f"{OUT} is up to date")
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT}")
-    return 0
+    return write_notebook(build(), OUT)
 
 
 if __name__ == "__main__":
