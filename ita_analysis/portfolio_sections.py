@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from . import __version__
@@ -45,7 +45,7 @@ from .portfolio import (
     scope_rows,
 )
 from .report.context import Figure, _one_line, _year
-from .report.sections import Numbers, _finalize, inline_svg, verbatim
+from .report.sections import Numbers, inline_svg, template_environment
 from .scoring import score_table
 from .thai import Digits, apply_digits, check_digits
 
@@ -254,20 +254,8 @@ def _asset(name: str) -> Markup:
 
 @cache
 def environment(digits: Digits) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATE_DIR)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-        finalize=_finalize(digits),
-    )
-    env.filters["verbatim"] = verbatim
-    env.globals["n"] = Numbers(digits)
-    env.globals["SECTION_TITLES"] = SECTION_TITLES
-    env.globals["svg"] = inline_svg
-    return env
+    return template_environment(TEMPLATE_DIR, digits, SECTION_TITLES=SECTION_TITLES,
+                                svg=inline_svg)
 
 
 def _render(name: str, ctx: PortfolioContext, **values: Any) -> str:

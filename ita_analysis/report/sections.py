@@ -114,10 +114,13 @@ def inline_svg(svg: str) -> Markup:
     return Markup(_SVG_PROLOG.sub("", svg).strip())
 
 
-@cache
-def environment(digits: Digits) -> Environment:
+def template_environment(folder: Path, digits: Digits, **names: Any) -> Environment:
+    """Jinja2 for our HTML sections: autoescaped, strict, every printed value in ``digits``.
+
+    ``names`` become template globals beside ``n`` (the number formatter).
+    """
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        loader=FileSystemLoader(str(folder)),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -127,8 +130,13 @@ def environment(digits: Digits) -> Environment:
     )
     env.filters["verbatim"] = verbatim
     env.globals["n"] = Numbers(digits)
-    env.globals["SECTION_TITLES"] = SECTION_TITLES
+    env.globals.update(names)
     return env
+
+
+@cache
+def environment(digits: Digits) -> Environment:
+    return template_environment(TEMPLATE_DIR, digits, SECTION_TITLES=SECTION_TITLES)
 
 
 def _render(name: str, ctx: ReportContext, **values: Any) -> str:
