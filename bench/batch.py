@@ -1,13 +1,16 @@
 """How fast ``ita-analysis batch`` renders reports with 1 and with 2 worker processes.
 
-    python bench/batch.py [--reports N]
+    python bench/batch.py [--reports N] [--executor process|dask] [--engine NAME]
 
 Renders N reports of the synthetic province (organisations of the latest year first, then the
 years before, cycling into fresh folders when N exceeds what the data holds) with
 ``run_batch(..., force=True)`` into a temporary output folder, once with ``jobs=1`` and once
 with ``jobs=2``: the whole command's work (loading and checking the data, fingerprints, worker
-start-up, papermill, nbconvert, atomic writes, batch.json and the index). Prints the wall time
-per report of each and the speed-up; the last line is machine-readable:
+start-up, papermill, nbconvert, atomic writes, batch.json and the index), with the command's
+defaults (the ``ita-warm`` engine, worker processes) unless ``--engine`` or ``--executor`` say
+otherwise (``--executor dask``: a local Dask cluster of 1 and of 2 workers, started and closed
+with each batch). Prints the wall time per report of each and the speed-up; the last line is
+machine-readable:
 
     jobs1_per_report_s=<s> jobs2_per_report_s=<s> speedup=<x>
 """
@@ -24,8 +27,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from ita_analysis.batch import run_batch
+from ita_analysis.batch import EXECUTORS, run_batch
 from ita_analysis.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.engine import ENGINE_NAME
 
 
 def plan(n: int) -> dict[tuple[int, int], list[str]]:
@@ -40,13 +44,14 @@ def plan(n: int) -> dict[tuple[int, int], list[str]]:
     return groups
 
 
-def run(groups: dict[tuple[int, int], list[str]], jobs: int, out: Path) -> tuple[float, list]:
+def run(groups: dict[tuple[int, int], list[str]], jobs: int, out: Path, *,
+        executor: str = "process", engine: str = ENGINE_NAME) -> tuple[float, list]:
     wall, results = 0.0, []
     for (round_, year), orgs in groups.items():
         start = time.perf_counter()
         outcome = run_batch(year, data_dir=synthetic_data_dir(), out_dir=out / f"round-{round_}",
                             orgs=orgs, jobs=jobs, force=True, report_date="2024-03-01",
-                            tty=False, out=io.StringIO())
+                            executor=executor, engine_name=engine, tty=False, out=io.StringIO())
         wall += time.perf_counter() - start
         failed = [r for r in outcome.results if r.status != "done"]
         if failed:
@@ -59,15 +64,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=50, metavar="N",
                         help="reports to render with each number of jobs (default: 50)")
+    parser.add_argument("--executor", default="process", choices=sorted(EXECUTORS),
+                        help="process (default) or dask (a local Dask cluster)")
+    parser.add_argument("--engine", default=ENGINE_NAME,
+                        help=f"papermill engine (default: {ENGINE_NAME}; nbclient: papermill's)")
     args = parser.parse_args(argv)
     groups = plan(args.reports)
     print(f"{args.reports} reports of the synthetic province "
           f"({', '.join(f'{len(o)} of {y}' for (_, y), o in groups.items())}); "
-          f"{os.cpu_count()} CPU(s)")
+          f"{os.cpu_count()} CPU(s); executor {args.executor}, engine {args.engine}")
     per_report = {}
     with tempfile.TemporaryDirectory() as tmp:
         for jobs in (1, 2):
-            wall, results = run(groups, jobs, Path(tmp) / f"jobs{jobs}")
+            wall, results = run(groups, jobs, Path(tmp) / f"jobs{jobs}",
+                                executor=args.executor, engine=args.engine)
             each = [r.duration_s for r in results]
             per_report[jobs] = wall / args.reports
             print(f"jobs={jobs}: {args.reports} reports in {wall:.1f} s wall, "

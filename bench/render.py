@@ -1,6 +1,7 @@
 """Benchmark: rendering against the floor, and batches with fresh and with warm kernels.
 
     .venv/bin/python bench/render.py [--reports N] [--repeat R] [--fresh-reports M]
+                                     [--executor process|dask]
 
 Measured in one run, on this machine:
 
@@ -16,11 +17,13 @@ Measured in one run, on this machine:
   ``execute_notebook`` returns) and on an already warm kernel.
 * **batches** of ``N`` reports of the synthetic province (``data/synthetic``; every
   organisation of the latest years first), wall time per report, with fresh kernels
-  (papermill's ``nbclient`` engine) and with warm kernels (``ita-warm``), with 1 and 2 worker
-  processes. The batch runs through ``ita_analysis.batch`` (its process executor and
-  ``run_one``) when that module is there, else through a plain process pool calling
-  ``render_report``. ``--fresh-reports M`` runs the fresh-kernel batches on the first ``M``
-  reports only (they are slow); by default they run all ``N``.
+  (papermill's ``nbclient`` engine) and with warm kernels (``ita-warm``, what
+  ``ita-analysis batch`` uses by default), with 1 and 2 workers. The batch runs through
+  ``ita_analysis.batch``'s executor seam, as ``ita-analysis batch`` does: ``run_one`` for each
+  report on the executor named by ``--executor`` (``process``, the default: worker processes;
+  ``dask``: a local Dask cluster, started for each batch and timed with it).
+  ``--fresh-reports M`` runs the fresh-kernel batches on the first ``M`` reports only (they
+  are slow); by default they run all ``N``.
 
 The last line is machine-readable (batch figures with 2 jobs):
 
@@ -35,14 +38,14 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from pathlib import Path
 
 import nbformat
 import papermill
 from nbconvert import HTMLExporter
 
+from ita_analysis.batch import EXECUTORS, Job, run_one
 from ita_analysis.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.engine import ENGINE_NAME, shutdown_kernels
 from ita_analysis.report import render_report
@@ -105,50 +108,22 @@ def batch_pairs(n: int) -> list[tuple[str, int]]:
     return [pairs[i % len(pairs)] for i in range(n)]
 
 
-def _render_plain(args: tuple[str, int, str, str]) -> str:
-    org, year, out_dir, engine = args
-    render_report(org, year, data_dir=synthetic_data_dir(), out_dir=out_dir,
-                  report_date=REPORT_DATE, engine_name=engine)
-    return org
-
-
-def _plain_batch(pairs: Sequence[tuple[str, int]], out_dir: Path, engine: str,
-                 jobs: int) -> int:
-    import multiprocessing
-
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        done = list(pool.map(_render_plain, [(o, y, str(out_dir), engine) for o, y in pairs]))
-    return len(done)
-
-
-def _batch_seam() -> Callable[[Sequence[tuple[str, int]], Path, str, int], int] | None:
-    """Run through ita_analysis.batch's executor seam, if the batch command exists."""
-    try:
-        from ita_analysis.batch import Job, process_executor, run_one
-    except ImportError:
-        return None
-
-    def run(pairs: Sequence[tuple[str, int]], out_dir: Path, engine: str, jobs: int) -> int:
-        batch = [Job(org_id=o, fiscal_year=y, out_dir=str(out_dir),
-                     data_dir=str(synthetic_data_dir()), report_date=REPORT_DATE,
-                     engine_name=engine) for o, y in pairs]
-        failed = [r for r in process_executor(batch, run_one, jobs) if r.status != "done"]
-        if failed:
-            raise SystemExit(f"{len(failed)} report(s) failed; first: {failed[0].error}")
-        return len(batch)
-
-    return run
-
-
-def batch_per_report(pairs: Sequence[tuple[str, int]], root: Path, engine: str,
-                     jobs: int) -> float:
+def batch_per_report(pairs: Sequence[tuple[str, int]], root: Path, engine: str, jobs: int,
+                     executor: str = "process") -> float:
+    """Wall time per report of one batch run as ``ita-analysis batch`` runs it: ``run_one``
+    for every report on the batch module's executor (worker start-up and shut-down, and the
+    warm kernels' start, included)."""
     out_dir = root / f"batch-{engine}-{jobs}"
-    run = _batch_seam() or _plain_batch
+    batch = [Job(org_id=o, fiscal_year=y, out_dir=str(out_dir),
+                 data_dir=str(synthetic_data_dir()), report_date=REPORT_DATE,
+                 engine_name=engine) for o, y in pairs]
     start = time.perf_counter()
-    count = run(pairs, out_dir, engine, jobs)
+    failed = [r for r in EXECUTORS[executor](batch, run_one, jobs) if r.status != "done"]
     elapsed = time.perf_counter() - start
+    if failed:
+        raise SystemExit(f"{len(failed)} report(s) failed; first: {failed[0].error}")
     shutil.rmtree(out_dir, ignore_errors=True)
-    return elapsed / count
+    return elapsed / len(batch)
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -160,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="runs of the floor and of the one report (median kept)")
     parser.add_argument("--fresh-reports", type=int, default=None,
                         help="reports in the fresh-kernel batches (default: --reports)")
+    parser.add_argument("--executor", default="process", choices=sorted(EXECUTORS),
+                        help="what runs the batches (default: process, worker processes)")
     args = parser.parse_args(argv)
     n_fresh = min(args.fresh_reports or args.reports, args.reports)
 
@@ -186,8 +163,9 @@ def main(argv: list[str] | None = None) -> int:
         for engine, label, count in ((FRESH_ENGINE, "fresh", n_fresh),
                                      (ENGINE_NAME, "warm", args.reports)):
             for jobs in (1, 2):
-                per[(label, jobs)] = batch_per_report(pairs[:count], root, engine, jobs)
-                say(f"batch of {count}, {label} kernels, {jobs} job(s): "
+                per[(label, jobs)] = batch_per_report(pairs[:count], root, engine, jobs,
+                                                      args.executor)
+                say(f"batch of {count}, {label} kernels, {jobs} job(s) ({args.executor}): "
                     f"{per[(label, jobs)]:.3f} s per report")
 
     floor_s, report_s = statistics.median(floors), statistics.median(reports)
@@ -202,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
           f"({warm_s / floor_s:.2f}x the floor)")
     for label, count in (("fresh", n_fresh), ("warm", args.reports)):
         for jobs in (1, 2):
-            print(f"batch of {count}, {label} kernels, {jobs} job(s): "
+            print(f"batch of {count}, {label} kernels, {jobs} job(s) ({args.executor}): "
                   f"{per[(label, jobs)]:.3f} s wall per report")
     for jobs in (1, 2):
         print(f"warm over fresh, {jobs} job(s): "

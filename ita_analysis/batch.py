@@ -1,7 +1,13 @@
 """Render many organisations' reports for one fiscal year: ``ita-analysis batch``.
 
 A batch is a list of jobs, one per (organisation, fiscal year) with scores in the data, run by
-an *executor* in worker processes; each job calls ``render_report`` (``run_one``). The batch
+an *executor* in workers; each job calls ``render_report`` (``run_one``). The executors are
+``process`` (``process_executor``: worker processes on this machine, the default) and ``dask``
+(``ita_analysis.dask_executor``: a Dask cluster, local or remote); both yield the results as
+they finish, so what follows holds for both. Reports run with the ``ita-warm`` papermill engine
+unless another is named (``--engine``): each worker keeps one warm kernel from report to
+report and shuts it down when it ends; every result records its worker and that kernel's
+counters (``JobResult.worker``). The batch
 
 - **skips unchanged reports**: every report records an input fingerprint in its
   ``summary.json`` (``fingerprint`` and, part by part, ``fingerprint_parts``); a report whose
@@ -52,11 +58,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import json
 import multiprocessing
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -75,6 +83,7 @@ import yaml
 
 from . import __version__
 from .dataset import Dataset, load_dataset
+from .engine import ENGINE_NAME, check_engine
 from .errors import ItaError, ParameterError
 from .thai import check_digits
 
@@ -119,7 +128,7 @@ class Job:
     pdf: bool = False
     report_date: str = ""
     notebook: str | None = None
-    engine_name: str | None = None
+    engine_name: str | None = ENGINE_NAME
     timeout: int | None = 600
     fingerprint: str = ""
     fingerprint_parts: tuple[tuple[str, str], ...] = ()
@@ -132,7 +141,10 @@ class Job:
 
 @dataclass(frozen=True)
 class JobResult:
-    """What became of one job. ``paths`` are relative to ``<out>/<year>/``."""
+    """What became of one job. ``paths`` are relative to ``<out>/<year>/``; ``worker`` says
+    where it ran: ``host``, ``pid`` and, with the ``ita-warm`` engine, the warm ``kernel``'s
+    ``pid``, ``started`` (kernels this worker has started) and ``notebooks`` (run by that
+    kernel, this one included)."""
 
     org_id: str
     fiscal_year: int
@@ -141,6 +153,7 @@ class JobResult:
     error: str = ""
     reason: str = ""
     paths: dict[str, str] = field(default_factory=dict)
+    worker: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "duration_s": round(self.duration_s, 3)}
@@ -148,8 +161,8 @@ class JobResult:
 
 RunOne = Callable[[Job], JobResult]
 # An executor runs ``run_one`` over the jobs and yields one JobResult per job as each finishes.
-# Closing the iterator (or an exception raised into it) must stop all work promptly. Issue 6
-# adds a Dask executor on this seam.
+# Closing the iterator (or an exception raised into it) must stop all work promptly.
+# ``process_executor`` (below) and ``ita_analysis.dask_executor`` are the two there are.
 Executor = Callable[[Sequence[Job], RunOne, int], Iterator[JobResult]]
 
 
@@ -158,15 +171,28 @@ def _paths(job: Job, names: Iterable[tuple[str, str]]) -> dict[str, str]:
             if (job.folder / name).is_file()}
 
 
-_CURRENT_JOB: Job | None = None  # the job a worker process is rendering
+# The jobs a worker process is rendering, by thread (one in a process-pool worker or a Dask
+# worker with one thread; one per thread in a Dask worker with more).
+_CURRENT_JOBS: dict[int, Job] = {}
+
+
+def _worker_info(job: Job) -> dict[str, Any]:
+    info: dict[str, Any] = {"host": socket.gethostname(), "pid": os.getpid()}
+    if job.engine_name == ENGINE_NAME:
+        from .engine import thread_kernels
+
+        kernels = [k for k in thread_kernels() if k.running]
+        if kernels:
+            info["kernel"] = kernels[0].stats()
+    return info
 
 
 def run_one(job: Job) -> JobResult:
     """Render one report; never raises for a report's own failure (it is the result)."""
     from .report.render import FAILED_NOTEBOOK, render_report
 
-    global _CURRENT_JOB
-    _CURRENT_JOB, start = job, time.perf_counter()
+    thread = threading.get_ident()
+    _CURRENT_JOBS[thread], start = job, time.perf_counter()
     try:
         files = render_report(
             job.org_id, job.fiscal_year, data_dir=job.data_dir or None, out_dir=job.out_dir,
@@ -179,17 +205,19 @@ def run_one(job: Job) -> JobResult:
     except Exception as exc:  # a bug, but still this report's failure only
         error = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
     else:
-        _CURRENT_JOB = None
+        _CURRENT_JOBS.pop(thread, None)
         return JobResult(job.org_id, job.fiscal_year, "done", time.perf_counter() - start,
                          reason=job.reason,
                          paths=_paths(job, [(k, p.name) for k, p in
                                             (("html", files.html), ("notebook", files.notebook),
                                              ("summary", files.summary), ("pdf", files.pdf))
-                                            if p is not None]))
-    _CURRENT_JOB = None
+                                            if p is not None]),
+                         worker=_worker_info(job))
+    _CURRENT_JOBS.pop(thread, None)
     return JobResult(job.org_id, job.fiscal_year, "failed", time.perf_counter() - start,
                      error=error, reason=job.reason,
-                     paths=_paths(job, [("failed_notebook", FAILED_NOTEBOOK)]))
+                     paths=_paths(job, [("failed_notebook", FAILED_NOTEBOOK)]),
+                     worker=_worker_info(job))
 
 
 # -- the process executor ----------------------------------------------------------------------
@@ -218,8 +246,7 @@ def _worker_stop(signum: int, frame: object) -> None:
     renders it again.
     """
     _kill_children()
-    job = _CURRENT_JOB
-    if job is not None:
+    for job in list(_CURRENT_JOBS.values()):
         with contextlib.suppress(OSError):
             clean_temps([job.folder])
             job.folder.rmdir()  # only if this run created it and left nothing
@@ -299,7 +326,15 @@ def process_executor(jobs: Sequence[Job], run_one: RunOne, workers: int) -> Iter
                 pending.append(job)
 
 
-EXECUTORS: dict[str, Executor] = {"process": process_executor}
+def dask_executor(jobs: Sequence[Job], run_one: RunOne, workers: int, *,
+                  scheduler: str | None = None) -> Iterator[JobResult]:
+    """The Dask executor (``ita_analysis.dask_executor``), imported only when it is used."""
+    from .dask_executor import dask_executor as run
+
+    return run(jobs, run_one, workers, scheduler=scheduler)
+
+
+EXECUTORS: dict[str, Executor] = {"process": process_executor, "dask": dask_executor}
 
 
 # -- fingerprints ------------------------------------------------------------------------------
@@ -688,6 +723,21 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _check_executor(executor: str | Executor, scheduler: str | None) -> None:
+    if isinstance(executor, str) and executor not in EXECUTORS:
+        raise ParameterError(f"--executor must be one of {', '.join(sorted(EXECUTORS))}; "
+                             f"got {executor!r}")
+    if scheduler and executor != "dask":
+        raise ParameterError("--scheduler is the address of a Dask scheduler: it goes with "
+                             "--executor dask")
+    if executor == "dask":
+        from importlib.util import find_spec
+
+        if find_spec("distributed") is None or find_spec("dask") is None:
+            raise ParameterError("--executor dask needs dask.distributed: "
+                                 "pip install 'ita-analysis[dask]'")
+
+
 def _check_options(year: int, digits: str, report_date: str, jobs: int, pdf: bool,
                    notebook: str | Path | None) -> None:
     from .framework import framework_path
@@ -711,6 +761,9 @@ def _check_options(year: int, digits: str, report_date: str, jobs: int, pdf: boo
                              "chromium)")
     if notebook is not None and not Path(notebook).is_file():
         raise ParameterError(f"report notebook {notebook} not found")
+    from .report.render import run_time
+
+    run_time()  # an invalid SOURCE_DATE_EPOCH fails the batch, not every report
 
 
 def run_batch(
@@ -727,21 +780,33 @@ def run_batch(
     digits: str = "thai",
     report_date: str = "",
     notebook: str | Path | None = None,
-    engine_name: str | None = None,
+    engine_name: str | None = ENGINE_NAME,
     timeout: int | None = 600,
     executor: str | Executor = "process",
+    scheduler: str | None = None,
     tty: bool | None = None,
     out: IO[str] | None = None,
     err: IO[str] | None = None,
 ) -> BatchOutcome:
-    """Render every selected organisation's report for ``fiscal_year``; see the module text."""
+    """Render every selected organisation's report for ``fiscal_year``; see the module text.
+
+    ``engine_name`` is the papermill engine (default ``ita-warm``: a warm kernel per worker;
+    ``nbclient`` or None: papermill's own, a new kernel per report). ``executor`` is
+    ``"process"`` (worker processes on this machine), ``"dask"`` (a Dask cluster: a local
+    one with ``jobs`` workers, or the one whose scheduler is at ``scheduler``; see
+    ``ita_analysis.dask_executor``) or an ``Executor``.
+    """
     from .index import atomic_write_text, write_indexes
 
     out, err = out or sys.stdout, err or sys.stderr
     year = int(fiscal_year)
     workers = default_jobs() if jobs is None else int(jobs)
     _check_options(year, digits, report_date, workers, pdf, notebook)
+    check_engine(engine_name)
+    _check_executor(executor, scheduler)
     run = EXECUTORS[executor] if isinstance(executor, str) else executor
+    if executor == "dask":
+        run = functools.partial(run, scheduler=scheduler or None)
     folder = str(Path(data_dir).expanduser().resolve()) if data_dir else ""
     nb = str(Path(notebook).resolve()) if notebook is not None else None
     dataset = load_dataset(folder or None)  # an invalid folder stops here (exit 2)
@@ -770,11 +835,14 @@ def run_batch(
                     job, [("html", "report.html"), ("notebook", "report.ipynb"),
                           ("summary", "summary.json"), ("pdf", "report.pdf")]))
         n_workers = max(1, min(workers, len(planned))) if planned else 0
+        where = (f"on the Dask cluster at {scheduler}" if scheduler
+                 else f"with {n_workers} job(s)"
+                 + (" on a local Dask cluster" if executor == "dask" else ""))
         progress = Progress(year, len(planned), tty=err.isatty() if tty is None else tty,
                             out=out, err=err)
         if not progress.tty:
             progress.line(f"batch {year}: {len(chosen)} report(s), {len(results)} unchanged, "
-                          f"{len(planned)} to render with {n_workers} job(s)")
+                          f"{len(planned)} to render {where}")
         for r in results.values():
             progress.report(r)
         with _Signals() as signals:
@@ -813,6 +881,8 @@ def run_batch(
                 "jobs": n_workers,
                 "executor": executor if isinstance(executor, str) else getattr(
                     executor, "__name__", "custom"),
+                "scheduler": scheduler or None,
+                "engine": engine_name or "nbclient",
                 "package_version": __version__,
                 "data_source": folder or "embedded default data",
                 "selection": {"province": list(provinces), "org_type": list(org_types),
@@ -829,13 +899,13 @@ def run_batch(
                 index_error = f"{type(exc).__name__}: {exc}"
                 if status == EXIT_OK:
                     status = EXIT_FAILED
-        _print_summary(out, year, ordered, counts, n_workers, time.perf_counter() - clock,
+        _print_summary(out, year, ordered, counts, where, time.perf_counter() - clock,
                        record, out_path, index_error, signals.received)
         return BatchOutcome(status, ordered, record, signals.received)
 
 
 def _print_summary(out: IO[str], year: int, results: list[JobResult], counts: Counter[str],
-                   workers: int, elapsed: float, record: Path, out_path: Path,
+                   where: str, elapsed: float, record: Path, out_path: Path,
                    index_error: str, signum: int | None) -> None:
     def p(text: str) -> None:
         print(text, file=out)
@@ -848,7 +918,7 @@ def _print_summary(out: IO[str], year: int, results: list[JobResult], counts: Co
         p(f"nothing to render: all {counts['skipped']} report(s) of {year} are unchanged "
           f"(--force renders them anyway)")
     durations = [r.duration_s for r in results if r.status in ("done", "failed")]
-    p(f"ITA {year} batch: {len(results)} report(s) in {elapsed:.1f}s with {workers} job(s)"
+    p(f"ITA {year} batch: {len(results)} report(s) in {elapsed:.1f}s {where}"
       + (f", {sum(durations) / len(durations):.2f}s per report" if durations else ""))
     width = max(len(k) for k in ("done", "failed", "skipped", "interrupted"))
     p(f"  {'status'.ljust(width)}  reports")
@@ -891,7 +961,8 @@ def add_batch_parser(sub: argparse._SubParsersAction) -> None:
     batch.add_argument("--org", nargs="+", action="extend", default=[], metavar="ID",
                        help="only these organisations (org_id)")
     batch.add_argument("--jobs", type=int, default=None, metavar="N",
-                       help=f"worker processes (default: the number of cores, {default_jobs()})")
+                       help=f"worker processes, or workers of the local Dask cluster "
+                            f"(default: the number of cores, {default_jobs()})")
     batch.add_argument("--force", action="store_true",
                        help="render every report, even those whose inputs are unchanged")
     batch.add_argument("--pdf", action="store_true",
@@ -904,10 +975,23 @@ def add_batch_parser(sub: argparse._SubParsersAction) -> None:
                        help="longest a notebook cell may run (default: 600)")
     batch.add_argument("--notebook", type=Path, default=None, metavar="FILE",
                        help="a customised report notebook (default: the package's)")
+    add_engine_argument(batch)
     batch.add_argument("--executor", default="process", choices=sorted(EXECUTORS),
-                       help=argparse.SUPPRESS)
-    batch.add_argument("--engine", default=None, help=argparse.SUPPRESS)  # papermill engine
+                       help="process: worker processes on this machine (default); dask: a "
+                            "Dask cluster (dask.distributed), local unless --scheduler")
+    batch.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="with --executor dask: the scheduler of a running cluster "
+                            "(tcp://host:8786); its workers must reach --data, --out and "
+                            "--notebook at the same paths (shared storage)")
     batch.set_defaults(func=cmd_batch)
+
+
+def add_engine_argument(parser: argparse.ArgumentParser) -> None:
+    """``--engine NAME``, for ``batch`` and ``report``."""
+    parser.add_argument("--engine", default=ENGINE_NAME, metavar="NAME",
+                        help=f"papermill engine that runs the notebook (default: {ENGINE_NAME}, "
+                             "a warm kernel reused from report to report; nbclient: "
+                             "papermill's own, a new kernel each report)")
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -916,7 +1000,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
             args.year, data_dir=args.data, out_dir=args.out, provinces=args.province,
             org_types=args.org_type, orgs=args.org, jobs=args.jobs, force=args.force,
             pdf=args.pdf, digits=args.digits, report_date=args.date, notebook=args.notebook,
-            engine_name=args.engine, timeout=args.timeout, executor=args.executor)
+            engine_name=args.engine, timeout=args.timeout, executor=args.executor,
+            scheduler=args.scheduler)
     except KeyboardInterrupt:  # Ctrl-C while the data was still being read: nothing written
         print("ita-analysis: interrupted before any report was started", file=sys.stderr)
         return 128 + signal.SIGINT
@@ -924,6 +1009,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 __all__ = ["EXECUTORS", "BatchLockedError", "BatchOutcome", "Executor", "Fingerprints",
-           "Interrupted", "Job", "JobResult", "RunOne", "add_batch_parser", "batch_lock",
-           "clean_leftovers", "clean_temps", "cmd_batch", "combine", "fingerprint_summary",
-           "process_executor", "run_batch", "run_one", "select_orgs"]
+           "Interrupted", "Job", "JobResult", "RunOne", "add_batch_parser",
+           "add_engine_argument", "batch_lock", "clean_leftovers", "clean_temps", "cmd_batch",
+           "combine", "dask_executor", "fingerprint_summary", "process_executor", "run_batch",
+           "run_one", "select_orgs"]

@@ -149,19 +149,30 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
                         help="date printed in the preface, ISO (CE) (default: today)")
     report.add_argument("--pdf", action="store_true",
                         help="also print report.pdf (A4) with headless Chromium")
+    from .batch import add_engine_argument
+
+    add_engine_argument(report)
     report.set_defaults(func=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .batch import fingerprint_summary
+    from .engine import check_engine, thread_kernels
     from .index import write_indexes
     from .report.render import render_report  # papermill and nbconvert load only here
 
+    check_engine(args.engine)
     fingerprint = fingerprint_summary(args.org, args.year, data_dir=args.data,
                                       digits=args.digits, report_date=args.date, pdf=args.pdf)
-    files = render_report(args.org, args.year, data_dir=args.data, out_dir=args.out,
-                          digits=args.digits, report_date=args.date, pdf=args.pdf,
-                          extra_summary=fingerprint)
+    warm_before = {id(k) for k in thread_kernels() if k.running}
+    try:
+        files = render_report(args.org, args.year, data_dir=args.data, out_dir=args.out,
+                              digits=args.digits, report_date=args.date, pdf=args.pdf,
+                              engine_name=args.engine, extra_summary=fingerprint)
+    finally:  # one report: a warm kernel it started has done its work
+        for kernel in thread_kernels():
+            if id(kernel) not in warm_before:
+                kernel.shutdown()
     for path in files.all():
         print(path)
     write_indexes(args.out, digits=args.digits)  # <out>/index.html and <out>/<year>/index.html

@@ -8,7 +8,8 @@ execution counter, working directory, matplotlib figures and ``rcParams``, warni
 numpy options…; see that module for what is reset and what is kept on purpose). A report's
 output does not depend on what ran before it in the kernel (tests/test_engine.py).
 
-Use it like papermill's own engine::
+``ita-analysis batch`` and ``ita-analysis report`` use it by default (``--engine``). Use it
+like papermill's own engine::
 
     papermill --engine ita-warm in.ipynb out.ipynb -p org_id ...
     papermill.execute_notebook(src, out, engine_name="ita-warm", ...)
@@ -149,6 +150,18 @@ class WarmKernel:
     @property
     def running(self) -> bool:
         return self.km is not None and self.kc is not None
+
+    @property
+    def pid(self) -> int | None:
+        """The running kernel's process id (None without one, or with a remote provisioner)."""
+        provisioner = getattr(self.km, "provisioner", None) if self.km is not None else None
+        pid = getattr(provisioner, "pid", None)
+        return pid if isinstance(pid, int) else None
+
+    def stats(self) -> dict[str, Any]:
+        """What this kernel has done: its process id, how many kernels were started for this
+        worker so far, and how many notebooks the current one has run."""
+        return {"pid": self.pid, "started": self.started, "notebooks": self.notebooks}
 
     def alive(self) -> bool:
         if not self.running:
@@ -447,6 +460,45 @@ def warm_kernels() -> list[WarmKernel]:
     """The warm kernels of this process (for tests and diagnostics)."""
     with _POOL_LOCK:
         return list(_pool().values())
+
+
+def thread_kernels() -> list[WarmKernel]:
+    """The warm kernels of the calling thread (``ita-analysis batch`` records their stats)."""
+    ident = threading.get_ident()
+    with _POOL_LOCK:
+        return [kernel for key, kernel in _pool().items() if key[0] == ident]
+
+
+def engine_names() -> list[str]:
+    """The papermill engines that can be named: papermill's own (``nbclient``), this one, and
+    those registered through papermill's entry point group, read without importing papermill."""
+    from importlib.metadata import entry_points
+
+    return sorted({"nbclient", ENGINE_NAME,
+                   *(ep.name for ep in entry_points(group="papermill.engine"))})
+
+
+def check_engine(name: str | None) -> None:
+    """Raise ``ParameterError`` for a papermill engine name that no engine answers to."""
+    if name is None:
+        return
+    if name not in engine_names():
+        from .errors import ParameterError
+
+        raise ParameterError(f"--engine: no papermill engine {name!r}; known: "
+                             f"{', '.join(engine_names())}")
+
+
+def ensure_registered() -> None:
+    """Register this engine with papermill, should papermill not have found its entry point
+    (a checkout run without installing the package)."""
+    from papermill.engines import papermill_engines
+    from papermill.exceptions import PapermillException
+
+    try:
+        papermill_engines.get_engine(ENGINE_NAME)
+    except PapermillException:
+        papermill_engines.register(ENGINE_NAME, _warm_engine_class())
 
 
 def shutdown_kernels() -> None:

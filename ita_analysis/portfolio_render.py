@@ -15,7 +15,6 @@ names and a hash of the exact filters, e.g. ``phanomphraiwan-nongphraiwan-ed6d23
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -92,14 +91,14 @@ def render_portfolio(
     timeout: int | None = 600,
 ) -> PortfolioFiles:
     """Make the portfolio of a scope in one fiscal year; returns the paths written."""
-    from .report.render import render_notebook
+    from .report.render import render_notebook, run_time
 
     params, _ = check_parameters(fiscal_year, data_dir or "", province, district, org_type,
                                  digits)
     source = Path(notebook) if notebook is not None else notebook_path()
     if not source.is_file():
         raise ParameterError(f"portfolio notebook {source} not found")
-    generated_at = datetime.now().astimezone().replace(microsecond=0)
+    generated_at = run_time()
     nb_params = {**params.notebook_parameters(), "generated_at": generated_at.isoformat()}
     ctx = build_context(**nb_params)
     slug = ctx.scope.slug

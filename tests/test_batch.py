@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
@@ -38,6 +39,7 @@ from ita_analysis.batch import (
 )
 from ita_analysis.cli import main
 from ita_analysis.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.engine import warm_kernels
 from ita_analysis.errors import ParameterError
 from ita_analysis.report.render import STAGING_TEMP, notebook_path
 
@@ -78,6 +80,19 @@ def _score(folder: Path, org: str, year: int, indicator: int, value: str) -> Non
           & (t["indicator"] == str(indicator)), "score", value)
 
 
+def slow_notebook(folder: Path, seconds: float = 2.0) -> Path:
+    """The report notebook with a pause after the preface: a report long enough to be caught
+    in the middle (a warm kernel renders one of the small province in half a second)."""
+    nb = nbformat.read(notebook_path(), as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "sections.preface" in c.source) + 1
+    cell = nbformat.v4.new_code_cell(f"import time\ntime.sleep({seconds})")
+    cell.metadata["tags"] = ["remove_cell"]
+    nb.cells.insert(at, cell)
+    path = folder / "slow.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
 def strict_notebook(folder: Path) -> Path:
     """The report notebook plus an office's house rule after the preface: a district is a must."""
     nb = nbformat.read(notebook_path(), as_version=4)
@@ -99,9 +114,80 @@ def _command(data: Path, out: Path, *extra: str) -> list[str]:
             "--data", str(data), "--out", str(out), "--date", DATE, *extra]
 
 
-def batch(data: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def batch(data: Path, out: Path, *extra: str,
+          env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(_command(data, out, *extra), capture_output=True, text=True,
-                          timeout=600, cwd=out.parent)
+                          timeout=600, cwd=out.parent, env=env)
+
+
+# -- the processes a batch leaves behind: none -------------------------------------------------
+
+# An orphaned kernel (its worker gone without shutting it down) notices within a second and
+# says so on the stderr it shares with the batch; capture_output waits for every holder of the
+# pipe, so a batch that leaked a kernel always has this line in its captured stderr.
+ORPHANED_KERNEL = "Parent appears to have exited"
+
+
+def marked_env() -> tuple[dict[str, str], str]:
+    """The environment for a batch whose processes (workers, kernels) can be found later: every
+    one of them inherits the mark."""
+    mark = f"ita-test-{uuid.uuid4().hex}"
+    return {**os.environ, "ITA_TEST_MARK": mark}, mark
+
+
+def running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")  # a zombie is not running
+
+
+def marked_processes(mark: str) -> list[str]:
+    """The running processes whose environment holds the mark (their command lines)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or not running(int(proc.name)):
+            continue
+        try:
+            if f"ITA_TEST_MARK={mark}".encode() in (proc / "environ").read_bytes().split(b"\0"):
+                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return found
+
+
+def assert_nothing_left(run: subprocess.CompletedProcess[str], mark: str) -> None:
+    """No kernel outlived its worker, and no process of the batch outlives it (the
+    multiprocessing forkserver may take a moment to see that its parent is gone)."""
+    assert ORPHANED_KERNEL not in run.stderr, run.stderr[-3000:]
+    assert [c for c in marked_processes(mark) if "ipykernel" in c] == []
+    deadline = time.monotonic() + 10
+    while marked_processes(mark) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert marked_processes(mark) == []
+
+
+def kernels_by_worker(out: Path) -> dict[int, list[dict]]:
+    """batch.json's kernel stats of the rendered reports, by worker process."""
+    workers: dict[int, list[dict]] = {}
+    for r in record(out)["reports"]:
+        if r["status"] in ("done", "failed"):
+            workers.setdefault(r["worker"]["pid"], []).append(r["worker"]["kernel"])
+    return workers
+
+
+def assert_one_warm_kernel_per_worker(out: Path, reports: int, workers: int) -> None:
+    """Each worker rendered its reports in one kernel, started once and reused: its reports
+    show that kernel's counter going 1, 2, … (recorded in the order they finished)."""
+    by_worker = kernels_by_worker(out)
+    assert sum(len(k) for k in by_worker.values()) == reports
+    assert 1 <= len(by_worker) <= workers
+    for kernels in by_worker.values():
+        assert len({k["pid"] for k in kernels}) == 1
+        assert {k["started"] for k in kernels} == {1}
+        assert sorted(k["notebooks"] for k in kernels) == list(range(1, len(kernels) + 1))
+    assert max(len(k) for k in by_worker.values()) >= 2  # at least one kernel was reused
 
 
 def record(out: Path) -> dict:
@@ -193,6 +279,36 @@ def test_an_invalid_data_folder_stops_the_batch_before_anything_runs(tmp_path: P
     assert run.returncode == 2
     assert "scores.csv" in run.stderr and "a number from 0 to 100" in run.stderr
     assert not (out / str(YEAR)).exists()
+
+
+def test_an_unknown_engine_or_executor_option_is_a_usage_error(tmp_path: Path) -> None:
+    data = small_province(tmp_path / "data", _orgs(1))
+    out = tmp_path / "outputs"
+    run = batch(data, out, "--engine", "no-such-engine")
+    assert run.returncode == 2
+    assert "--engine: no papermill engine 'no-such-engine'; known: " in run.stderr
+    assert "ita-warm" in run.stderr and "nbclient" in run.stderr
+    run = batch(data, out, "--scheduler", "tcp://127.0.0.1:1")
+    assert run.returncode == 2 and "it goes with --executor dask" in run.stderr
+    assert not out.exists()
+
+
+# -- warm kernels ------------------------------------------------------------------------------
+
+def test_each_worker_process_keeps_one_warm_kernel_and_shuts_it_down(tmp_path: Path) -> None:
+    """The default engine is ita-warm: a process-pool worker keeps its kernel from report to
+    report, and shuts it down when the pool ends (no kernel outlives the batch)."""
+    orgs = _orgs(3)
+    data = small_province(tmp_path / "data", orgs)
+    out = tmp_path / "outputs"
+    env, mark = marked_env()
+    run = batch(data, out, "--jobs", "2", env=env)
+    assert run.returncode == 0, run.stderr[-3000:]
+    rec = record(out)
+    assert (rec["engine"], rec["executor"], rec["jobs"]) == ("ita-warm", "process", 2)
+    assert set(statuses(out).values()) == {"done"}
+    assert_one_warm_kernel_per_worker(out, reports=3, workers=2)
+    assert_nothing_left(run, mark)
 
 
 # -- skipping what has not changed --------------------------------------------------------------
@@ -297,10 +413,11 @@ def test_an_interrupted_batch_leaves_no_partial_file_and_a_rerun_completes_it(
     data = small_province(tmp_path / "data", orgs)
     out = tmp_path / "outputs"
     out.mkdir()
+    notebook = slow_notebook(tmp_path)
     # its own session: SIGINT goes to the whole group, as Ctrl-C in a terminal does
-    proc = subprocess.Popen(_command(data, out, "--jobs", "1"), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                            start_new_session=True)
+    proc = subprocess.Popen(_command(data, out, "--jobs", "1", "--notebook", str(notebook)),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=tmp_path, start_new_session=True)
     lines: list[str] = []
     try:
         _wait_for(proc, lines, "done ")
@@ -324,7 +441,7 @@ def test_an_interrupted_batch_leaves_no_partial_file_and_a_rerun_completes_it(
     assert_whole_reports(out)
     assert sorted(p.parent.name for p in out.rglob("report.html")) == sorted(done)
 
-    rerun = batch(data, out, "--jobs", "2")
+    rerun = batch(data, out, "--jobs", "2", "--notebook", str(notebook))
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert statuses(out) == {o: ("skipped" if o in done else "done") for o in orgs}
     assert temp_files(out) == []
@@ -403,6 +520,7 @@ def test_a_single_report_updates_the_index(tmp_path: Path) -> None:
     code = main(["report", "--org", org, "--year", str(YEAR), "--data",
                  str(synthetic_data_dir()), "--out", str(out), "--date", DATE])
     assert code == 0
+    assert not any(k.running for k in warm_kernels())  # the warm kernel it started is gone
     assert indexed(out / "index.html") == [org]
     assert indexed(out / str(YEAR) / "index.html") == [org]
     summary = json.loads((out / str(YEAR) / org / "summary.json").read_text("utf-8"))
@@ -410,3 +528,13 @@ def test_a_single_report_updates_the_index(tmp_path: Path) -> None:
     # the same inputs: a batch skips what the report command made
     run = batch(synthetic_data_dir(), out, "--org", org, "--jobs", "1")
     assert run.returncode == 0 and statuses(out) == {org: "skipped"}
+
+
+def test_report_names_an_unknown_engine_before_any_kernel(capsys: pytest.CaptureFixture[str],
+                                                          tmp_path: Path) -> None:
+    code = main(["report", "--org", _orgs(1)[0], "--year", str(YEAR), "--out", str(tmp_path),
+                 "--engine", "no-such-engine"])
+    assert code == 2
+    assert "no papermill engine 'no-such-engine'" in capsys.readouterr().err
+    assert warm_kernels() == [] or not any(k.running for k in warm_kernels())
+    assert list(tmp_path.iterdir()) == []

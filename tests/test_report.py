@@ -27,7 +27,7 @@ from ita_analysis.errors import ParameterError
 from ita_analysis.findings import analyse
 from ita_analysis.report import render_report, sections
 from ita_analysis.report.context import build_context, check_parameters
-from ita_analysis.report.render import ReportError, export_html, notebook_path
+from ita_analysis.report.render import ReportError, export_html, notebook_path, run_time
 from ita_analysis.rounding import round_half_up
 from ita_analysis.scoring import indicator_column, rounded_column, score_table
 from ita_analysis.thai import to_arabic_digits
@@ -524,3 +524,15 @@ def test_font_subset_is_deterministic_and_covers_the_text() -> None:
     cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
     assert {ord(c) for c in text} <= set(cmap)
     assert len(first) < 80_000  # two faces, base64: the bulk of a ~190 KiB report
+
+
+def test_source_date_epoch_fixes_the_recorded_run_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1709280000")
+    fixed = run_time()
+    assert fixed.isoformat().startswith("2024-03-01") and fixed.utcoffset() is not None
+    assert fixed.timestamp() == 1709280000
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ParameterError, match="SOURCE_DATE_EPOCH must be a whole number"):
+        run_time()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert run_time().microsecond == 0

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -273,6 +273,20 @@ def _staged(folder: Path) -> Iterator[_Staging]:
 
 # -- the whole run -----------------------------------------------------------------------------
 
+def run_time() -> datetime:
+    """The run time a document records: now, in the local time zone, to the second; or, where
+    ``SOURCE_DATE_EPOCH`` is set (reproducible-builds.org: seconds since 1970 UTC), that
+    instant, so that two runs of the same inputs give the same bytes."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return datetime.now().astimezone().replace(microsecond=0)
+    try:
+        return datetime.fromtimestamp(int(raw), tz=UTC).astimezone()
+    except (ValueError, OverflowError, OSError):
+        raise ParameterError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since "
+                             f"1970-01-01 UTC; got {raw!r}") from None
+
+
 def _summary(params: ReportParams, files: dict[str, str], generated_at: datetime,
              ctx: Any) -> dict[str, Any]:
     return {
@@ -328,10 +342,11 @@ def render_report(
     if not source.is_file():
         raise ParameterError(f"report notebook {source} not found")
     if engine_name == "ita-warm":  # a warm kernel: if there is none yet, it boots meanwhile
-        from ..engine import prestart
+        from ..engine import ensure_registered, prestart
 
+        ensure_registered()
         prestart(kernel_name, _kernel_manager_class(), notebook=source)
-    generated_at = datetime.now().astimezone().replace(microsecond=0)
+    generated_at = run_time()
     nb_params = {**params.notebook_parameters(), "generated_at": generated_at.isoformat()}
     ctx = build_context(**nb_params)
     folder = report_folder(out_dir, params.fiscal_year, params.org_id)
