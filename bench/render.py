@@ -66,21 +66,23 @@ def say(text: str) -> None:
 
 # -- floor and one report ----------------------------------------------------------------------
 
-def floor_notebook(folder: Path) -> Path:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in FLOOR_CELLS])
+def floor_notebook(folder: Path, cells: Sequence[str] = FLOOR_CELLS,
+                   name: str = "floor") -> Path:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
-    path = folder / "floor.ipynb"
+    path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path
 
 
 def floor_once(folder: Path, source: Path) -> float:
+    """A notebook through plain papermill and nbconvert's default HTML exporter."""
     start = time.perf_counter()
-    out = folder / "floor-out.ipynb"
+    out = folder / f"{source.stem}-out.ipynb"
     papermill.execute_notebook(str(source), str(out), progress_bar=False)
     body, _ = HTMLExporter().from_notebook_node(nbformat.read(out, as_version=4))
-    (folder / "floor.html").write_text(body, encoding="utf-8")
+    (folder / f"{source.stem}.html").write_text(body, encoding="utf-8")
     return time.perf_counter() - start
 
 

@@ -4,8 +4,10 @@
 
 Both are measured in this one process, alternately, N times each (median kept): the floor is
 a one-cell notebook (``1+1``) executed by papermill and converted by nbconvert's default
-HTMLExporter; the report is ``render_report`` for the seed organisation end to end (parameter
-checks, papermill, nbconvert with our template and the embedded font subset, atomic writes).
+HTMLExporter; the report is what ``ita-analysis report`` does for the seed organisation end
+to end (parameter checks, the default ``ita-warm`` engine starting a kernel and shutting it
+down, nbconvert with our template and the embedded font subset, atomic writes).
+``bench/render.py`` has the heavier floor (pandas + matplotlib) and the batch figures.
 The last line is machine-readable:
 
     floor_s=<s> report_s=<s> ratio=<x> html_kib=<k>
@@ -17,60 +19,35 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import nbformat
-import papermill
-from nbconvert import HTMLExporter
+from render import REPORT_DATE, floor_notebook, floor_once, report_once
 
-from ita_analysis.report import render_report
-
-
-def trivial_notebook(folder: Path) -> Path:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1+1")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    path = folder / "trivial.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
-def floor_once(folder: Path, source: Path) -> float:
-    start = time.perf_counter()
-    out = folder / "trivial-out.ipynb"
-    papermill.execute_notebook(str(source), str(out), progress_bar=False)
-    body, _ = HTMLExporter().from_notebook_node(nbformat.read(out, as_version=4))
-    (folder / "trivial.html").write_text(body, encoding="utf-8")
-    return time.perf_counter() - start
-
-
-def report_once(folder: Path) -> tuple[float, int]:
-    start = time.perf_counter()
-    files = render_report(out_dir=folder / "outputs", report_date="2022-12-15")
-    elapsed = time.perf_counter() - start
-    return elapsed, files.html.stat().st_size
+from ita_analysis.engine import ENGINE_NAME
+from ita_analysis.report.context import DEFAULT_ORG, DEFAULT_YEAR
+from ita_analysis.report.render import report_folder
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (median kept)")
     args = parser.parse_args(argv)
-    floors, reports, size = [], [], 0
+    floors, reports = [], []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        source = trivial_notebook(folder)
+        source = floor_notebook(folder, cells=("1+1",), name="trivial")
         for i in range(args.repeat):
             floors.append(floor_once(folder, source))
-            seconds, size = report_once(folder)
-            reports.append(seconds)
+            reports.append(report_once(folder, ENGINE_NAME, cold=True))
             print(f"run {i + 1}: floor {floors[-1]:.2f} s, report {reports[-1]:.2f} s",
                   file=sys.stderr)
+        html = report_folder(folder / "outputs", DEFAULT_YEAR, DEFAULT_ORG) / "report.html"
+        size = html.stat().st_size
     floor_s, report_s = statistics.median(floors), statistics.median(reports)
     print(f"trivial notebook (papermill + nbconvert): {floor_s:.2f} s")
-    print(f"seed report end to end:                  {report_s:.2f} s "
+    print(f"seed report end to end ({ENGINE_NAME}):       {report_s:.2f} s "
           f"({report_s / floor_s:.2f}x the floor)")
-    print(f"seed report.html:                        {size / 1024:.1f} KiB")
+    print(f"seed report.html ({REPORT_DATE}):       {size / 1024:.1f} KiB")
     print(f"floor_s={floor_s:.2f} report_s={report_s:.2f} ratio={report_s / floor_s:.2f} "
           f"html_kib={size / 1024:.1f}")
     return 0
