@@ -10,24 +10,18 @@ rendered reports.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
+from _browser import ARTIFACTS, needs_browser, require_playwright
 from bs4 import BeautifulSoup
 
 from ita_analysis.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.index import collect, write_indexes
-from ita_analysis.report.browser import CHROMIUM
 from ita_analysis.scoring import score_table
 from ita_analysis.thai import to_thai_digits
 
-# CI sets ITA_REQUIRE_BROWSER=1: there a missing browser fails the tests instead of skipping.
-REQUIRED = os.environ.get("ITA_REQUIRE_BROWSER") == "1"
-browser = pytest.mark.skipif(not REQUIRED and not Path(CHROMIUM).is_file(),
-                             reason=f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
 EVIL = '<script>alert("x")</script>อบต. & "คำพูด"'
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 def _summary(org: dict[str, str], row: dict) -> dict:
@@ -129,10 +123,9 @@ def _column(page: object, index: int) -> list[str]:
               .filter(r => !r.hidden).map(r => r.cells[i].dataset.sort)""", index)
 
 
-@browser
+@needs_browser
 def test_headers_sort_and_the_filters_hide_rows_in_chromium(outputs: Path) -> None:
-    if not REQUIRED:
-        pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+    require_playwright()
     from ita_analysis.report.browser import chromium_page
 
     entries = collect(outputs)

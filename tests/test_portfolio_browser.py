@@ -8,27 +8,19 @@ fetched from outside. A screenshot is kept in tests/artifacts/ for a person to l
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from _browser import ARTIFACTS, needs_browser, require_playwright
 
 from ita_analysis.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.portfolio import analyse_portfolio
 from ita_analysis.portfolio_render import render_portfolio
-from ita_analysis.report.browser import CHROMIUM, chromium_page
+from ita_analysis.report.browser import chromium_page
 from ita_analysis.thai import to_arabic_digits
 
-# CI sets ITA_REQUIRE_BROWSER=1: there a missing browser fails the tests instead of skipping.
-REQUIRED = os.environ.get("ITA_REQUIRE_BROWSER") == "1"
-pytestmark = [
-    pytest.mark.skipif(not REQUIRED and not Path(CHROMIUM).is_file(),
-                       reason=f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)"),
-]
-if not REQUIRED:
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+pytestmark = [needs_browser]
+require_playwright()
 YEAR = 2567
 ROWS = "table.pf-ranking tbody tr"
 VISIBLE = "table.pf-ranking tbody tr:not([hidden])"

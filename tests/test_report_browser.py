@@ -8,25 +8,17 @@ too: an A4 PDF with Sarabun embedded and a Unicode map, so its Thai text can be 
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
+from _browser import ARTIFACTS, needs_browser, require_playwright
 
-from ita_analysis.report.browser import CHROMIUM, chromium_page, print_pdf
+from ita_analysis.report.browser import chromium_page, print_pdf
 from ita_analysis.report.render import render_report
 
-# CI sets ITA_REQUIRE_BROWSER=1: there a missing browser fails the tests instead of skipping.
-REQUIRED = os.environ.get("ITA_REQUIRE_BROWSER") == "1"
-pytestmark = [
-    pytest.mark.skipif(not REQUIRED and not Path(CHROMIUM).is_file(),
-                       reason=f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)"),
-]
-if not REQUIRED:
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+pytestmark = [needs_browser]
+require_playwright()
 
 
 @pytest.fixture(scope="module")
