@@ -45,7 +45,7 @@ from .portfolio import (
     scope_rows,
 )
 from .report.context import Figure, _one_line, _year
-from .report.sections import Numbers, inline_svg, template_environment
+from .report.sections import Numbers, colophon_values, inline_svg, template_environment
 from .scoring import score_table
 from .thai import Digits, apply_digits, check_digits
 
@@ -271,10 +271,6 @@ def title(ctx: PortfolioContext) -> str:
                         f"ปีงบประมาณ พ.ศ. {p.fiscal_year}", ctx.digits)
 
 
-def _framework_shown(ctx: PortfolioContext) -> str:
-    return f"ita_analysis/frameworks/{ctx.framework_file.name}"
-
-
 def cover(ctx: PortfolioContext) -> str:
     return _render("cover", ctx, css=_asset("portfolio.css"))
 
@@ -343,11 +339,7 @@ def movement(ctx: PortfolioContext) -> str:
 
 
 def colophon(ctx: PortfolioContext) -> str:
-    folder = Path(ctx.params.data_dir).name if ctx.params.data_dir else ""
-    files = ", ".join(sorted(p.name for p in ctx.dataset.files.values()))
-    params = {**ctx.params.as_dict(), "data_dir": folder}
-    return _render("colophon", ctx, fw_file=_framework_shown(ctx), folder=folder, files=files,
-                   params=params)
+    return _render("colophon", ctx, **colophon_values(ctx))
 
 
 SECTIONS: dict[str, Callable[[PortfolioContext], str]] = {

@@ -308,20 +308,30 @@ def data_quality(ctx: ReportContext) -> str:
                    has_items=bool(f.items), has_measures=bool(ctx.measures))
 
 
-def _framework_shown(ctx: ReportContext) -> str:
+def _framework_shown(ctx: Any) -> str:
     """The framework file as the package names it, the same wherever it is installed."""
     return f"ita_analysis/frameworks/{ctx.framework_file.name}"
 
 
-def colophon(ctx: ReportContext) -> str:
-    # The data folder by its name only: a published page need not show a local path (the
-    # hash identifies the data; summary.json keeps the full path).
+def colophon_values(ctx: Any) -> dict[str, Any]:
+    """What a colophon (report or portfolio) records of the run that made the document.
+
+    The data folder by its name only: a published page need not show a local path (the
+    hash identifies the data; summary.json keeps the full path).
+    """
     folder = Path(ctx.params.data_dir).name if ctx.params.data_dir else ""
-    source = folder or "ข้อมูลตั้งต้นที่มากับโปรแกรม"
-    files = ", ".join(sorted(p.name for p in ctx.dataset.files.values()))
-    params = {**ctx.params.as_dict(), "data_dir": folder}
-    return _render("colophon", ctx, fw_file=_framework_shown(ctx), source=source, files=files,
-                   params=params)
+    return {
+        "fw_file": _framework_shown(ctx),
+        "folder": folder,
+        "files": ", ".join(sorted(p.name for p in ctx.dataset.files.values())),
+        "params": {**ctx.params.as_dict(), "data_dir": folder},
+    }
+
+
+def colophon(ctx: ReportContext) -> str:
+    values = colophon_values(ctx)
+    return _render("colophon", ctx, source=values["folder"] or "ข้อมูลตั้งต้นที่มากับโปรแกรม",
+                   **values)
 
 
 SECTIONS: dict[str, Callable[[ReportContext], str]] = {
