@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _browser import ARTIFACTS, needs_browser, require_playwright
+from _browser import ARTIFACTS, drawn_fonts, needs_browser, require_playwright
 
 from ita_analysis.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.portfolio import analyse_portfolio
@@ -141,16 +141,6 @@ def test_thai_text_is_drawn_in_the_embedded_sarabun(portfolio_html: Path) -> Non
         loaded = {f["weight"] for f in faces if f["family"] == "Sarabun"
                   and f["status"] == "loaded"}
         assert {"400", "700"} <= loaded, faces
-        cdp = page.context.new_cdp_session(page)
-        cdp.send("DOM.enable")
-        cdp.send("CSS.enable")
-        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-        for selector in ("#sec-overview p.indent", "table.pf-ranking tbody td.org",
-                         "table.pf-ranking thead button"):
-            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})
-            used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
-            assert used and all(f["familyName"] == "Sarabun" and f["isCustomFont"]
-                                for f in used), (selector, used)
         page.screenshot(path=str(ARTIFACTS / "portfolio-synthetic.png"), full_page=False)
         # the ranking table fits the page: no column runs out of the document's box
         overflow = page.evaluate("""(() => {
@@ -161,3 +151,8 @@ def test_thai_text_is_drawn_in_the_embedded_sarabun(portfolio_html: Path) -> Non
     assert log.console_errors == [] and log.failed_requests == []
     assert log.outside_requests == []
     assert (ARTIFACTS / "portfolio-synthetic.png").stat().st_size > 10_000
+    selectors = ["#sec-overview p.indent", "table.pf-ranking tbody td.org",
+                 "table.pf-ranking thead button"]
+    for selector, used in drawn_fonts(portfolio_html, selectors).items():
+        assert used and all(f["familyName"] == "Sarabun" and f["isCustomFont"]
+                            for f in used), (selector, used)

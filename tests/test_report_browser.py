@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from _browser import ARTIFACTS, needs_browser, require_playwright
+from _browser import ARTIFACTS, drawn_fonts, needs_browser, require_playwright
 
 from ita_analysis.report.browser import chromium_page, print_pdf
 from ita_analysis.report.render import render_report
@@ -40,20 +40,15 @@ def test_thai_text_is_drawn_in_the_embedded_sarabun(seed_html: Path) -> None:
         loaded = {f["weight"] for f in faces if f["family"] == "Sarabun"
                   and f["status"] == "loaded"}
         assert {"400", "700"} <= loaded, faces
-        # The face that actually drew the preface's Thai text, as Chromium reports it.
-        cdp = page.context.new_cdp_session(page)
-        cdp.send("DOM.enable")
-        cdp.send("CSS.enable")
-        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": ".preface p"})
-        used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
-        assert used and all(f["familyName"] == "Sarabun" and f["isCustomFont"] for f in used), used
         page.screenshot(path=str(ARTIFACTS / "report-seed.png"), full_page=False)
         page.screenshot(path=str(ARTIFACTS / "report-seed-full.png"), full_page=True)
     assert log.console_errors == []
     assert log.failed_requests == []
     assert log.outside_requests == []
     assert (ARTIFACTS / "report-seed.png").stat().st_size > 10_000
+    # The face that actually drew the preface's Thai text, as Chromium reports it.
+    used = drawn_fonts(seed_html, [".preface p"])[".preface p"]
+    assert used and all(f["familyName"] == "Sarabun" and f["isCustomFont"] for f in used), used
 
 
 def test_print_layout_is_a4_with_page_breaks(seed_html: Path) -> None:

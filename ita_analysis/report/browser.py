@@ -33,7 +33,8 @@ class PageLog:
 @contextmanager
 def chromium_page(html_file: str | Path, *, width: int = 1200, height: int = 1600,
                   chromium: str = CHROMIUM) -> Iterator[tuple[Any, PageLog]]:
-    """Open ``html_file`` in headless Chromium; yields the page (fonts ready) and its log."""
+    """Open ``html_file`` (a path, or a URL) in headless Chromium; yields the page (fonts
+    ready) and its log."""
     from playwright.sync_api import sync_playwright
 
     log = PageLog()
@@ -47,7 +48,10 @@ def chromium_page(html_file: str | Path, *, width: int = 1200, height: int = 160
             page.on("pageerror", lambda e: log.console_errors.append(str(e)))
             page.on("requestfailed", lambda r: log.failed_requests.append(r.url))
             page.on("request", lambda r: log.requests.append(r.url))
-            page.goto(Path(html_file).resolve().as_uri(), wait_until="load")
+            url = str(html_file)
+            if "://" not in url:
+                url = Path(html_file).resolve().as_uri()
+            page.goto(url, wait_until="load")
             page.evaluate("document.fonts.ready.then(() => true)")
             yield page, log
         finally:
