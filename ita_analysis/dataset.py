@@ -21,11 +21,12 @@ import pandas as pd
 from .errors import DataValidationError, Problem
 from .framework import available_years, load_framework
 from .tables import ROW, TableError, find_table, read_table
-from .thai import parse_month_year, to_arabic_digits
+from .thai import parse_document_date, parse_month_year, to_arabic_digits
 
 VALID = "row_valid"  # every cell of the row parsed
 ORG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 ITEM_CODE = re.compile(r"^[A-Za-z]{1,3}[0-9]{1,3}$")
+SYNTHETIC_PREFIX = "syn-"  # scripts/make_synthetic_data.py gives every invented org this id
 
 
 # -- column parsers: a column of text in, typed values and an error text per row out ------
@@ -110,6 +111,29 @@ def _month(column: pd.Series) -> Parsed:
     return _per_distinct(column, parse_month_year)
 
 
+def _optional_date(column: pd.Series) -> Parsed:
+    values, errors = _per_distinct(column, lambda text: parse_document_date(text) if text
+                                   else None)
+    return values, errors
+
+
+ADDRESS = re.compile(r"^(?:[0-9]{1,2}|[A-Za-z]{1,3}[0-9]{1,3})$")
+
+
+def _addresses(text: str) -> tuple[str, ...]:
+    """Indicator numbers and item codes a measure addresses: "10 O36", "9; O1, O2"."""
+    tokens = tuple(t for t in re.split(r"[\s,;]+", to_arabic_digits(text).strip()) if t)
+    bad = [t for t in tokens if not ADDRESS.match(t)]
+    if bad:
+        raise ValueError("indicator numbers or item codes separated by spaces, such as "
+                         f"\"10 O36\"; {bad[0]!r} is neither")
+    return tuple(t.upper() if not t.isdigit() else str(int(t)) for t in tokens)
+
+
+def _optional_addresses(column: pd.Series) -> Parsed:
+    return _per_distinct(column, _addresses)
+
+
 @dataclass(frozen=True)
 class Spec:
     """What one input file holds: its columns and how each cell is read."""
@@ -117,11 +141,15 @@ class Spec:
     base: str
     required: bool
     columns: dict[str, Callable[[pd.Series], Parsed]]
+    optional: frozenset[str] = frozenset()  # columns a file may leave out (read as empty)
 
 
 SPECS: tuple[Spec, ...] = (
     Spec("organisations", True, {"org_id": _org_id, "name": _text, "org_type": _text,
-                                 "district": _optional_text, "province": _text}),
+                                 "district": _optional_text, "province": _text,
+                                 "executive_name": _optional_text,
+                                 "executive_title": _optional_text},
+         optional=frozenset({"executive_name", "executive_title"})),
     Spec("scores", True, {"org_id": _org_id, "fiscal_year": _fiscal_year,
                           "indicator": _integer, "score": _score}),
     Spec("items", False, {"org_id": _org_id, "fiscal_year": _fiscal_year, "item": _text,
@@ -129,10 +157,13 @@ SPECS: tuple[Spec, ...] = (
     Spec("published", False, {"org_id": _org_id, "fiscal_year": _fiscal_year,
                               "iit": _optional_score, "eit": _optional_score,
                               "oit": _optional_score, "overall": _optional_score,
-                              "grade": _optional_text}),
+                              "grade": _optional_text, "document_date": _optional_date},
+         optional=frozenset({"document_date"})),
     Spec("measures", False, {"org_id": _org_id, "fiscal_year": _fiscal_year, "measure": _text,
                              "method": _optional_text, "owner": _optional_text,
-                             "start": _month, "end": _month, "follow_up": _optional_text}),
+                             "start": _month, "end": _month, "follow_up": _optional_text,
+                             "addresses": _optional_addresses},
+         optional=frozenset({"addresses"})),
 )
 
 
@@ -152,6 +183,13 @@ class Dataset:
     @property
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.scores["fiscal_year"].unique())
+
+    @property
+    def synthetic(self) -> bool:
+        """Invented data (the mark of our generator: every org_id starts with ``syn-``), which
+        every document made from it must say on every page."""
+        ids = self.organisations["org_id"]
+        return bool(len(ids)) and bool(ids.str.startswith(SYNTHETIC_PREFIX).all())
 
     def organisation(self, org_id: str) -> pd.Series:
         rows = self.organisations[self.organisations["org_id"] == org_id]
@@ -265,13 +303,16 @@ def _parse(path: Path, table: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, l
     Cross-file checks still see the row's good cells, so one bad score does not also show
     up as a missing indicator.
     """
-    missing = [name for name in spec.columns if name not in table.columns]
+    missing = [name for name in spec.columns
+               if name not in table.columns and name not in spec.optional]
     if missing:
+        required = [name for name in spec.columns if name not in spec.optional]
         return _empty(spec), [
             Problem(str(path), 1, name, None, f"a column named '{name}' in the header row "
-                    f"(columns expected: {', '.join(spec.columns)})")
+                    f"(columns expected: {', '.join(required)})")
             for name in missing
         ]
+    table = table.assign(**{name: "" for name in spec.optional if name not in table.columns})
     problems: list[tuple[int, int, Problem]] = []
     parsed = {ROW: table[ROW]}
     bad_rows = pd.Series(False, index=table.index)
@@ -318,6 +359,8 @@ def _cross_checks(raw: dict[str, pd.DataFrame], files: dict[str, Path],
         problems += _score_fit(raw["scores"].dropna(subset=["indicator"]), files["scores"])
     if "items" in files:
         problems += _item_fit(raw["items"].dropna(subset=["item"]), files["items"])
+    if "measures" in files:
+        problems += _address_fit(raw["measures"], files["measures"])
     if "published" in files:
         for row in raw["published"].itertuples():
             labels = load_framework(row.fiscal_year).grade_labels
@@ -375,6 +418,23 @@ def _item_fit(items: pd.DataFrame, path: Path) -> list[Problem]:
         problems += [Problem(str(path), int(r), "item", code, expected)
                      for r, code in zip(bad[ROW], bad["item"], strict=True)]
     return sorted(problems, key=lambda p: (p.row or 0))
+
+
+def _address_fit(measures: pd.DataFrame, path: Path) -> list[Problem]:
+    """A measure addresses indicators and items that its year's framework has."""
+    problems = []
+    for row in measures.dropna(subset=["addresses"]).itertuples():
+        fw = load_framework(int(row.fiscal_year))
+        for token in row.addresses:
+            known = (int(token) in fw.indicator_numbers) if token.isdigit() else (
+                token in fw.items or not fw.items)
+            if not known:
+                items = f" or an item code ({_span(list(fw.items))})" if fw.items else ""
+                problems.append(Problem(
+                    str(path), getattr(row, ROW), "addresses", token,
+                    f"an indicator of {row.fiscal_year} ({min(fw.indicator_numbers)}–"
+                    f"{max(fw.indicator_numbers)}){items}"))
+    return problems
 
 
 def _span(codes: list[str]) -> str:

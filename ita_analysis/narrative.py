@@ -37,6 +37,7 @@ __all__ = [
     "peers_text",
     "reconciliation_texts",
     "strongest_weakest_text",
+    "target_phrase",
     "tool_text",
     "weakest_detail_text",
 ]
@@ -50,7 +51,8 @@ _PERIOD = re.compile(r"^(\d{4})-(\d{2}) to (\d{4})-(\d{2})$")
 # -- small helpers -----------------------------------------------------------------------
 
 def join_thai(items: Sequence[str]) -> str:
-    """"ก", "ก และข", "ก, ข และค": Thai list joining with และ before the last item.
+    """"ก", "ก และข", "ก ข และค": Thai list joining, a space between items (Thai prose takes
+    no comma) and และ before the last one.
 
     และ is written against a following Thai word and apart from a following digit or Latin
     letter ("และ OIT"), as Thai typesetting does.
@@ -62,7 +64,7 @@ def join_thai(items: Sequence[str]) -> str:
         return items[0]
     last = items[-1]
     glue = " และ" if _THAI_START.match(last) else " และ "
-    return ", ".join(items[:-1]) + glue + last
+    return " ".join(items[:-1]) + glue + last
 
 
 def _finish(text: str, digits: Digits) -> str:
@@ -106,9 +108,14 @@ def grade_phrase(grade: str, fiscal_year: int) -> str:
     return f"ระดับ “{grade}”"
 
 
+def target_phrase(target: float | Decimal, digits: Digits = "thai") -> str:
+    """The target as every sentence, table and chart of a document writes it."""
+    return f"ค่าเป้าหมาย ({_plain(target, digits)} คะแนน)"
+
+
 def _versus_target(gap: float, target: float, digits: Digits) -> str:
     """Position against the target from ``gap`` = target minus the two-decimal score."""
-    t = f"ค่าเป้าหมาย ({_plain(target, digits)} คะแนน)"
+    t = target_phrase(target, digits)
     exact = Decimal(str(gap))
     if exact < 0:
         return f"สูงกว่า{t} อยู่ {_points(-exact, digits)}"
@@ -170,7 +177,7 @@ def tool_text(f: Findings, code: str, digits: Digits = "thai") -> str:
             f"{_versus_target(tool.gap_to_target, f.target, digits)}")
     below = [f.indicator(n) for n in tool.indicators if not f.indicator(n).meets_target]
     if not below:
-        text += " และทุกตัวชี้วัดในเครื่องมือนี้ได้คะแนนไม่ต่ำกว่าค่าเป้าหมาย"
+        text += " และทุกตัวชี้วัดในเครื่องมือนี้บรรลุค่าเป้าหมาย"
     else:
         listed = join_thai([f"{_label(i, digits)} ({_points(i.score_2dp, digits)})"
                             for i in below])
@@ -266,9 +273,9 @@ def peers_text(f: Findings, org_name: str, digits: Digits = "thai") -> str | Non
             f"{org_name}อยู่ในลำดับที่ {format_number(p.rank, 0, digits)} "
             f"มีคะแนน{vs_mean}ค่าเฉลี่ยของกลุ่ม ({_points(p.mean_2dp, digits)}) "
             f"และหน่วยงานในกลุ่มนี้ร้อยละ {format_score(p.share_meeting_target, digits)} "
-            "ได้คะแนนถึงค่าเป้าหมาย")
+            "บรรลุค่าเป้าหมาย")
     intro = (f"เมื่อเปรียบเทียบกับหน่วยงานอื่นที่มีผลการประเมินประจำ"
-             f"{fiscal_year_label(f.fiscal_year, digits)} ในข้อมูลที่ใช้จัดทำรายงานฉบับนี้")
+             f"{fiscal_year_label(f.fiscal_year, digits)}")
     return _finish(intro + " " + " ".join(sentences), digits)
 
 
@@ -295,14 +302,10 @@ def weakest_detail_text(f: Findings, digits: Digits = "thai") -> str | None:
         if not short:
             text += " และทุกข้อได้คะแนนเต็ม"
         else:
-            listed = join_thai([f"ข้อ “{i['name_th']}” ({_points(float(i['score']), digits)})"
-                                for i in short])
+            listed = join_thai([f"ข้อ {i['code']} {i['name_th']} "
+                                f"({_points(float(i['score']), digits)})" for i in short])
             text += (f" ได้คะแนนเต็ม {format_number(full, 0, digits)} ข้อ "
                      f"ข้อที่ยังไม่ได้คะแนนเต็ม ได้แก่ {listed}")
-        mismatch = abs(Decimal(str(summary.item_mean_2dp)) - Decimal(str(summary.indicator_2dp)))
-        if summary.complete and mismatch > Decimal("0.01"):
-            text += (f" ทั้งนี้ ค่าเฉลี่ยของคะแนนรายข้อเท่ากับ "
-                     f"{_points(summary.item_mean_2dp, digits)} ซึ่งไม่ตรงกับคะแนนของตัวชี้วัดนี้")
         sentences.append(text)
     if not sentences:
         return None

@@ -92,16 +92,6 @@ class PortfolioParams:
         return self.notebook_parameters()
 
 
-def _is_synthetic(dataset: Dataset, given: bool) -> bool:
-    """The embedded synthetic province, a copy of it, or data from its generator (every
-    org_id starts with ``syn-``, the generator's mark)."""
-    if not given:
-        return True
-    if dataset.organisations["org_id"].str.startswith("syn-").all():
-        return True
-    return dataset.digest == load_dataset(synthetic_data_dir()).digest
-
-
 def check_parameters(
     fiscal_year: int = DEFAULT_YEAR,
     data_dir: str | Path | None = "",
@@ -241,7 +231,7 @@ def build_context(
     return PortfolioContext(
         params=params, dataset=dataset, framework=load_framework(params.fiscal_year),
         framework_file=framework_path(params.fiscal_year), table=table, portfolio=portfolio,
-        synthetic=_is_synthetic(dataset, bool(params.data_dir)), generated_at=when)
+        synthetic=dataset.synthetic, generated_at=when)
 
 
 # -- rendering ---------------------------------------------------------------------------------

@@ -76,6 +76,20 @@ class ItemAdvice(_Model):
     texts: dict[str, Texts]
 
 
+class MeasureAdvice(_Model):
+    """A measure the report proposes for an indicator when the agency has set none."""
+
+    measure: str
+    method: str
+
+
+class MeasureLibrary(_Model):
+    """Proposed measures: one per indicator, and how every proposed measure is followed up."""
+
+    follow_up: str
+    indicators: dict[int, MeasureAdvice]
+
+
 class RecommendationLibrary(_Model):
     """One fiscal year's advice, checked against that year's framework."""
 
@@ -87,6 +101,7 @@ class RecommendationLibrary(_Model):
     tools: dict[str, dict[str, Texts]]
     indicators: dict[int, dict[str, Texts]]
     items: ItemAdvice | None = None
+    measures: MeasureLibrary | None = None
 
     def band_for(self, score: float | Decimal) -> Band:
         """The band of a score, judged on its two-decimal value."""
@@ -184,13 +199,21 @@ def _resolved(path: Path) -> tuple[dict[str, Any], tuple[int, ...]]:
     return merged, lineage
 
 
+def _int_keys(mapping: Any) -> Any:
+    if not isinstance(mapping, dict):
+        return mapping
+    return {int(k) if isinstance(k, str) and k.strip().isdigit() else k: v
+            for k, v in mapping.items()}
+
+
 def _normalised(layer: dict[str, Any]) -> dict[str, Any]:
     """Indicator keys as numbers, so that ``"5":`` in one file overrides ``5:`` in another."""
-    inds = layer.get("indicators")
-    if isinstance(inds, dict):
-        layer = {**layer, "indicators": {
-            int(k) if isinstance(k, str) and k.strip().isdigit() else k: v
-            for k, v in inds.items()}}
+    layer = {**layer, "indicators": _int_keys(layer.get("indicators"))} \
+        if "indicators" in layer else layer
+    measures = layer.get("measures")
+    if isinstance(measures, dict) and "indicators" in measures:
+        layer = {**layer, "measures": {**measures,
+                                       "indicators": _int_keys(measures["indicators"])}}
     return layer
 
 
@@ -266,6 +289,21 @@ def library_problems(lib: RecommendationLibrary, fw: Framework) -> list[str]:
                 problems.append(f"item {code}: the list of texts is empty")
             for i, text in enumerate(texts, start=1):
                 problems.extend(_text_problems(f"item {code}, text {i}", text))
+    if lib.measures is not None:
+        problems.extend(_text_problems("measures, follow_up", lib.measures.follow_up))
+        for number in fw.indicator_numbers:
+            advice = lib.measures.indicators.get(number)
+            if advice is None:
+                problems.append(f"measures: indicator {number} of the {fw.fiscal_year} "
+                                "framework has no proposed measure")
+                continue
+            problems.extend(_text_problems(f"measures, indicator {number}, measure",
+                                           advice.measure))
+            problems.extend(_text_problems(f"measures, indicator {number}, method",
+                                           advice.method))
+        for number in sorted(set(lib.measures.indicators) - set(fw.indicator_numbers)):
+            problems.append(f"measures: indicator {number} is not in the {fw.fiscal_year} "
+                            "framework")
     return problems
 
 

@@ -32,6 +32,7 @@ from ita_analysis.rounding import DISPLAY_DECIMALS, round_half_up, to_fraction
 
 __all__ = [
     "BE_OFFSET",
+    "MINUS",
     "MISSING",
     "THAI_MONTHS",
     "THAI_MONTH_ABBREVIATIONS",
@@ -46,6 +47,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_score",
+    "parse_document_date",
     "parse_month_year",
     "thai_date",
     "thai_month_year",
@@ -61,6 +63,7 @@ BE_OFFSET = 543  # Buddhist Era year = Christian Era year + 543
 MIN_BE_YEAR = 2400
 MAX_BE_YEAR = 9999  # four-digit years only, so that every year parses back
 MISSING = "–"  # en dash, printed in place of a missing figure
+MINUS = "\u2212"  # the minus sign of a negative figure
 
 # Read-only maps keyed 1..12, so that a stray month 0 or -1 fails loudly instead of
 # silently picking a name (as a 0-padded list would).
@@ -107,11 +110,28 @@ def to_arabic_digits(text: str) -> str:
     return thai_digit_to_arabic_digit(text)
 
 
+# Digits that belong to an identifier, not to a figure, stay as written: web addresses,
+# e-mail addresses and codes that mix Latin letters with digits (the assessment's item codes
+# O1–O43, "ITA2565", "COVID-19"). "https://…/ita๒๕๖๕/o๓๖" is a broken link, not Thai style.
+_D = "0-9๐-๙"
+_VERBATIM = re.compile(
+    rf"(?:https?://|www\.)[^\s<>\"']+"  # a web address, up to the next space or quote
+    rf"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"  # an e-mail address
+    rf"|(?<![A-Za-z{_D}])[A-Za-z][A-Za-z{_D}_/-]*[{_D}][A-Za-z{_D}_/-]*"  # a code: O36, ITA2565
+)
+
+
 def apply_digits(text: str, digits: Digits) -> str:
-    """Write all digits in ``text`` in the chosen script (text is built with Arabic ones)."""
-    if check_digits(digits) == "thai":
-        return to_thai_digits(text)
-    return to_arabic_digits(text)
+    """Write the digits of figures in ``text`` in the chosen script (text is built with Arabic
+    ones); digits inside web and e-mail addresses and Latin-letter codes stay as written."""
+    convert = to_thai_digits if check_digits(digits) == "thai" else to_arabic_digits
+    parts, pos = [], 0
+    for m in _VERBATIM.finditer(text):
+        parts.append(convert(text[pos:m.start()]))
+        parts.append(m.group())
+        pos = m.end()
+    parts.append(convert(text[pos:]))
+    return "".join(parts)
 
 
 # -------------------------------------------------------------------------- numbers
@@ -151,15 +171,18 @@ def format_number(
 ) -> str:
     """A number rounded half up to ``decimals`` places; ``sign`` marks changes (+1.25).
 
-    A change that rounds to zero prints as plain "0.00", never "+0.00" or "-0.00".
-    The minus sign is ASCII "-" so that digit conversion never has to touch it.
+    A change that rounds to zero prints as plain "0.00", never "+0.00" or "−0.00". A
+    negative number takes the real minus sign (U+2212), not a hyphen: a hyphen before a
+    figure reads as a dash in Thai text and may be broken away from it.
     """
     check_digits(digits)
     if _is_missing(value):
         return MISSING
     rounded = _rounded(value, decimals)
-    text = format(rounded, "f")
-    if sign and rounded > 0:
+    text = format(abs(rounded), "f")
+    if rounded < 0:
+        text = MINUS + text
+    elif sign and rounded > 0:
         text = "+" + text
     return apply_digits(text, digits)
 
@@ -316,3 +339,51 @@ def fiscal_year_label(year_be: int, digits: Digits = "thai") -> str:
     check_digits(digits)
     year = _check_be_year(year_be)
     return f"ปีงบประมาณ พ.ศ. {apply_digits(str(year), digits)}"
+
+
+# ---------------------------------------------------------------------- a document's date
+
+_THAI_DATE = re.compile(r"(?P<day>[0-9]{1,2})\s*(?P<name>[^0-9\s]+?)\s*(?:พ\.\s*ศ\.\s*)?"
+                        r"(?P<year>[0-9]{4})")
+DOCUMENT_DATE_EXPECTED = ("a date as YYYY-MM-DD (Christian Era, e.g. 2022-12-15) or in Thai "
+                          "with a Buddhist Era year (e.g. ๑๕ ธันวาคม ๒๕๖๕)")
+# Documents analyse results from fiscal 2562 on; a date outside these years is a typo (a BE
+# year written as CE, or the reverse), never a real date of an analysis.
+EARLIEST_DOCUMENT_CE, LATEST_DOCUMENT_CE = 2015, 2100
+
+
+def parse_document_date(text: str) -> date:
+    """The date of a document: ISO with a CE year, or Thai prose with a BE year.
+
+    A year far from today's is refused with a hint rather than printed: ``2567-01-01`` is a
+    BE year typed where a CE one belongs, and would print as the year ๓๑๑๐.
+    """
+    cleaned = to_arabic_digits(str(text).translate(_INVISIBLE)).strip()
+    named = _THAI_DATE.fullmatch(cleaned)
+    if named:
+        month = _MONTH_BY_NAME.get(named["name"].strip())
+        if month is None:
+            raise ValueError(f"{named['name']!r} is not a Thai month name; expected "
+                             f"{DOCUMENT_DATE_EXPECTED}")
+        year_be = int(named["year"])
+        if year_be < MIN_BE_YEAR:
+            raise ValueError(f"{text!r}: a Thai date takes a Buddhist Era year "
+                             f"({year_be + BE_OFFSET}?)")
+        try:
+            value = date(be_to_ce(year_be), month, int(named["day"]))
+        except ValueError as exc:
+            raise ValueError(f"{text!r} is not a date: {exc}") from None
+    else:
+        try:
+            value = date.fromisoformat(cleaned)
+        except ValueError:
+            raise ValueError(f"cannot read {text!r} as a date; expected "
+                             f"{DOCUMENT_DATE_EXPECTED}") from None
+        if value.year > LATEST_DOCUMENT_CE and value.year - BE_OFFSET >= EARLIEST_DOCUMENT_CE:
+            raise ValueError(f"{text!r} has the Buddhist Era year {value.year}; an ISO date "
+                             f"takes the Christian Era year: "
+                             f"{value.replace(year=value.year - BE_OFFSET).isoformat()}")
+    if not EARLIEST_DOCUMENT_CE <= value.year <= LATEST_DOCUMENT_CE:
+        raise ValueError(f"{text!r} is not a plausible date of an analysis (years "
+                         f"{EARLIEST_DOCUMENT_CE}–{LATEST_DOCUMENT_CE} CE)")
+    return value

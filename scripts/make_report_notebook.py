@@ -34,8 +34,8 @@ org_id: str = "nongsaeng-prachinburi"  # organisation (org_id in organisations.c
 fiscal_year: int = 2565  # Buddhist Era fiscal year, e.g. 2565
 data_dir: str = ""  # data folder (empty: the embedded default data)
 digits: str = "thai"  # "thai" or "arabic": digits of every number, year and page number
-report_date: str = ""  # ISO date (CE) printed in the preface, e.g. 2022-12-15 (empty: today)
-generated_at: str = ""  # ISO time recorded as the run time in the footer (empty: now)"""
+report_date: str = ""  # date under the preface, e.g. 2022-12-15 (empty: the data's, else blank)
+generated_at: str = ""  # ISO time recorded as the run time in the annex (empty: now)"""
 
 SETUP = """\
 from IPython.display import HTML, display
@@ -47,11 +47,12 @@ ctx = build_context(org_id=org_id, fiscal_year=fiscal_year, data_dir=data_dir, d
 
 SECTIONS = ("cover", "preface", "contents", "framework", "results", "analysis",
             "recommendations", "weakest", "measures", "charts", "history", "peers",
-            "data_quality", "colophon")
+            "colophon")
+ANNEX = ("annex_cover", "annex_quality", "annex_framework", "annex_run")
 
 
 def build() -> nbformat.NotebookNode:
-    return build_notebook(INTRO, PARAMETERS, SETUP, SECTIONS)
+    return build_notebook(INTRO, PARAMETERS, SETUP, SECTIONS, annex_sections=ANNEX)
 
 
 def main() -> int:

@@ -22,8 +22,10 @@ def _hidden(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def build_notebook(intro: str, parameters: str, setup: str, sections: Sequence[str],
-                   analyst_cells: Sequence[tuple[str, str]] = ()) -> nbformat.NotebookNode:
-    """The notebook; each section cell displays ``sections.<name>(ctx)`` as HTML."""
+                   analyst_cells: Sequence[tuple[str, str]] = (),
+                   annex_sections: Sequence[str] = ()) -> nbformat.NotebookNode:
+    """The notebook; each section cell displays ``sections.<name>(ctx)`` as HTML. Cells of
+    ``annex_sections`` are tagged ``annex``: they make the internal annex, not the document."""
     about = new_markdown_cell(intro, id="about")
     about.metadata["tags"] = ["remove_cell"]
     params = new_code_cell(parameters, id="parameters")
@@ -32,6 +34,11 @@ def build_notebook(intro: str, parameters: str, setup: str, sections: Sequence[s
     for name in sections:
         cells.append(_hidden(new_code_cell(f"display(HTML(sections.{name}(ctx)))",
                                            id=name.replace("_", "-"))))
+    for name in annex_sections:
+        cell = _hidden(new_code_cell(f"display(HTML(sections.{name}(ctx)))",
+                                     id=name.replace("_", "-")))
+        cell.metadata["tags"].append("annex")
+        cells.append(cell)
     for cell_id, source in analyst_cells:
         cell = new_code_cell(source, id=cell_id)
         cell.metadata["tags"] = ["remove_cell"]

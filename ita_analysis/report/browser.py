@@ -4,6 +4,7 @@ and the checks the browser test makes. Playwright is imported only when a browse
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,12 +59,55 @@ def chromium_page(html_file: str | Path, *, width: int = 1200, height: int = 160
             browser.close()
 
 
-def print_pdf(html_file: str | Path, pdf_file: str | Path, chromium: str = CHROMIUM) -> None:
-    """Print an HTML file to A4 PDF (the stylesheet's @page rules; text stays selectable)."""
+def section_pages(pdf: bytes) -> dict[str, int]:
+    """The printed page (1 = the first) of every named destination in a PDF from Chromium,
+    which names one for each element that a link of the document points to (``#sec-…``)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    return {str(name).lstrip("/"): reader.get_destination_page_number(dest) + 1
+            for name, dest in reader.named_destinations.items()}
+
+
+# Writes each section's page into the contents list, in the document's digits.
+_FILL_CONTENTS = """(pages) => {
+  const thai = (document.querySelector('[data-digits]') || {dataset: {}}).dataset.digits
+    !== 'arabic';
+  for (const cell of document.querySelectorAll('[data-toc-page]')) {
+    const page = pages[cell.dataset.tocPage];
+    const text = page === undefined ? '' : String(page);
+    cell.textContent = thai ? text.replace(/[0-9]/g, d => '๐๑๒๓๔๕๖๗๘๙'[d]) : text;
+  }
+}"""
+_CONTENTS_PASSES = 3
+
+
+def print_pdf(html_file: str | Path, pdf_file: str | Path,
+              chromium: str = CHROMIUM) -> dict[str, int]:
+    """Print an HTML file to A4 PDF (the stylesheet's @page rules; text stays selectable).
+
+    Chromium cannot number pages in a contents list (no ``target-counter``), so a document
+    with one is printed, the page of each section read from the PDF's named destinations,
+    written into the list, and printed again, until the pages hold still. Returns them.
+    """
     with chromium_page(html_file, chromium=chromium) as (page, _):
         page.emulate_media(media="print")
-        page.pdf(path=str(pdf_file), format="A4", print_background=True,
-                 prefer_css_page_size=True)
+        options = {"format": "A4", "print_background": True, "prefer_css_page_size": True}
+        data = page.pdf(**options)
+        pages = section_pages(data)
+        if page.locator("[data-toc-page]").count():
+            for _ in range(_CONTENTS_PASSES):
+                page.evaluate(_FILL_CONTENTS, pages)
+                data = page.pdf(**options)
+                printed = section_pages(data)
+                if printed == pages:
+                    break
+                pages = printed
+            else:
+                raise RuntimeError("the contents list's page numbers did not settle after "
+                                   f"{_CONTENTS_PASSES} printings")
+        Path(pdf_file).write_bytes(data)
+    return pages
 
 
 def screenshot(html_file: str | Path, png_file: str | Path, *, width: int = 1200,

@@ -24,8 +24,10 @@ from ..dataset import Dataset, load_dataset
 from ..errors import DataValidationError, ItaError, ParameterError
 from ..findings import Findings, analyse
 from ..framework import Framework, framework_path, load_framework
+from ..measures import MeasurePlan, plan_measures
+from ..recommend import load_recommendations
 from ..scoring import score_table
-from ..thai import Digits, check_digits
+from ..thai import Digits, check_digits, fiscal_year_bounds, parse_document_date
 
 DEFAULT_ORG = "nongsaeng-prachinburi"
 DEFAULT_YEAR = 2565
@@ -41,7 +43,13 @@ SECTION_TITLES: dict[str, str] = {
     "charts": "แผนภูมิผลการประเมิน",
     "history": "ผลการประเมินเทียบกับปีที่ผ่านมา",
     "peers": "ผลการประเมินเทียบกับหน่วยงานอื่น",
-    "quality": "การตรวจสอบความถูกต้องของข้อมูล",
+}
+
+# The internal annex (annex.html): what an analyst needs to audit the run, never published.
+ANNEX_TITLES: dict[str, str] = {
+    "annex_quality": "การตรวจสอบข้อมูลและตัวเลขที่หน่วยงานเคยประกาศ",
+    "annex_framework": "ที่มาของกรอบการประเมินและเกณฑ์",
+    "annex_run": "บันทึกการจัดทำเอกสาร",
 }
 
 
@@ -57,8 +65,8 @@ class ReportParams:
     fiscal_year: int
     data_dir: str  # "" = the embedded default data
     digits: Digits
-    report_date: date
-    report_date_given: str  # as given ("" = the run date)
+    report_date: date | None  # the date printed under the preface, when one is given
+    report_date_given: str  # as given ("" = take it from the data, else leave it blank)
 
     def notebook_parameters(self) -> dict[str, Any]:
         """The values papermill injects into the notebook."""
@@ -69,21 +77,21 @@ class ReportParams:
     def as_dict(self) -> dict[str, Any]:
         return {"org_id": self.org_id, "fiscal_year": self.fiscal_year,
                 "data_dir": self.data_dir, "digits": self.digits,
-                "report_date": self.report_date.isoformat()}
+                "report_date": self.report_date.isoformat() if self.report_date else ""}
 
 
-def _parse_date(value: object, today: date) -> tuple[date, str]:
+def _parse_date(value: object) -> tuple[date | None, str]:
+    """The date printed under the preface; never the day the command happens to run."""
     if value is None or value == "":
-        return today, ""
+        return None, ""
     if isinstance(value, datetime):
-        return value.date(), value.date().isoformat()
+        value = value.date()
     if isinstance(value, date):
-        return value, value.isoformat()
+        value = value.isoformat()
     try:
-        parsed = date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ParameterError(f"report date must be an ISO date such as 2022-12-15 (CE); "
-                             f"got {value!r}") from None
+        parsed = parse_document_date(str(value))
+    except ValueError as exc:
+        raise ParameterError(f"report date: {exc}") from None
     return parsed, parsed.isoformat()
 
 
@@ -103,12 +111,10 @@ def check_parameters(
     data_dir: str | Path | None = "",
     digits: str = "thai",
     report_date: str | date | None = "",
-    *,
-    today: date | None = None,
 ) -> tuple[ReportParams, Dataset]:
     """Check every parameter without starting anything; one-line ``ParameterError`` if wrong."""
     checked_digits = check_digits(digits)
-    when, given = _parse_date(report_date, today or date.today())
+    when, given = _parse_date(report_date)
     year = _year(fiscal_year)
     try:
         framework_path(year)
@@ -174,7 +180,28 @@ class ReportContext:
     def org(self) -> dict[str, str]:
         row = self.dataset.organisation(self.params.org_id)
         return {key: ("" if pd.isna(row[key]) else str(row[key]))
-                for key in ("org_id", "name", "org_type", "district", "province")}
+                for key in ("org_id", "name", "org_type", "district", "province",
+                            "executive_name", "executive_title")}
+
+    @property
+    def synthetic(self) -> bool:
+        return self.dataset.synthetic
+
+    @cached_property
+    def document_date(self) -> date | None:
+        """The date under the preface: the one asked for, else the one in the data (the
+        published analysis' own), else none: the agency dates the document when it signs."""
+        if self.params.report_date is not None:
+            return self.params.report_date
+        p = self.dataset.published
+        rows = p[(p["org_id"] == self.params.org_id)
+                 & (p["fiscal_year"] == self.params.fiscal_year)]["document_date"].dropna()
+        return rows.iloc[0] if len(rows) else None
+
+    @property
+    def assessment_period(self) -> tuple[date, date]:
+        """The fiscal year assessed: 1 October to 30 September."""
+        return fiscal_year_bounds(self.params.fiscal_year)
 
     @cached_property
     def recommendations(self) -> list[Any]:
@@ -183,12 +210,15 @@ class ReportContext:
         return list(recommendations(self.findings))
 
     @cached_property
-    def measures(self) -> list[dict[str, Any]]:
+    def measure_plan(self) -> MeasurePlan:
+        """Next year's measures: the agency's own, or proposed, linked to the weak points."""
         m = self.dataset.measures
         rows = m[(m["org_id"] == self.params.org_id)
                  & (m["fiscal_year"] == self.params.fiscal_year)]
-        return [{key: (None if pd.isna(value) else value) for key, value in r.items()}
-                for r in rows.to_dict("records")]
+        records = [{key: (None if not isinstance(value, tuple) and pd.isna(value) else value)
+                    for key, value in r.items()} for r in rows.to_dict("records")]
+        return plan_measures(self.findings, records,
+                             load_recommendations(self.params.fiscal_year))
 
     @property
     def history(self) -> list[dict[str, Any]]:
@@ -208,11 +238,10 @@ class ReportContext:
         present = {
             "framework": True, "results": True, "analysis": True, "recommendations": True,
             "weakest": bool(self.weakest_in_depth),
-            "measures": bool(self.measures),
+            "measures": True,
             "charts": bool(self.figures_in("charts")),
             "history": len(self.history) > 1,
             "peers": bool(self.findings.peers),
-            "quality": True,
         }
         keys = [key for key in SECTION_TITLES if present[key]]
         return {key: number for number, key in enumerate(keys, start=1)}
@@ -225,8 +254,12 @@ class ReportContext:
         keys = ["framework_tools", "framework_grades", "results", "extremes"]
         if "weakest" in self.sections:
             keys += [f"items_{n}" for n in self.weakest_in_depth if self.item_summary(n)]
-        if "measures" in self.sections:
-            keys.append("measures")
+        keys.append("measures")
+        plan = self.measure_plan
+        if plan.weak_points and (plan.own or plan.done):
+            keys.append("links")
+        if plan.done:
+            keys.append("measures_done")
         if "history" in self.sections:
             keys.append("history")
         if "peers" in self.sections:
@@ -327,8 +360,7 @@ def build_context(
     now = now or (generated_at or None)
     if now is not None and now.tzinfo is None:
         now = now.astimezone()
-    params, dataset = check_parameters(org_id, fiscal_year, data_dir, digits, report_date,
-                                       today=(now.date() if now else None))
+    params, dataset = check_parameters(org_id, fiscal_year, data_dir, digits, report_date)
     table = scored_table(dataset)
     findings = analyse(dataset, params.org_id, params.fiscal_year, table=table)
     return ReportContext(

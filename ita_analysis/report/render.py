@@ -15,6 +15,7 @@ remove those of a killed process.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import os
@@ -37,6 +38,7 @@ from ..thai import apply_digits
 from .browser import CHROMIUM
 from .context import DEFAULT_ORG, DEFAULT_YEAR, ReportParams, build_context, check_parameters
 from .fonts import font_face_css
+from .sections import ANNEX_TAG, SYNTHETIC_NOTE
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "ita_report"
@@ -57,10 +59,12 @@ class ReportFiles:
     notebook: Path
     html: Path
     summary: Path
+    annex: Path
     pdf: Path | None = None
 
     def all(self) -> list[Path]:
-        return [p for p in (self.notebook, self.html, self.summary, self.pdf) if p is not None]
+        return [p for p in (self.notebook, self.html, self.annex, self.summary, self.pdf)
+                if p is not None]
 
 
 def notebook_path() -> Path:
@@ -83,6 +87,17 @@ _TAG = re.compile(r"<(style|script)\b.*?</\1>|<[^>]+>", re.DOTALL | re.IGNORECAS
 def visible_text(fragment: str) -> str:
     """The text of an HTML fragment (tags dropped, entities read): what the font must draw."""
     return html.unescape(_TAG.sub(" ", fragment))
+
+
+def _tags(cell: Any) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def document_part(nb: nbformat.NotebookNode, annex: bool) -> nbformat.NotebookNode:
+    """The cells of the public document (``annex=False``) or of the internal annex: the
+    notebook computes both once, and each file shows only its own cells."""
+    keep = [cell for cell in nb.cells if (ANNEX_TAG in _tags(cell)) == annex]
+    return nbformat.from_dict({**nb, "cells": keep})
 
 
 def _outputs_html(nb: nbformat.NotebookNode) -> str:
@@ -156,12 +171,14 @@ def export_html(nb: nbformat.NotebookNode, *, title: str = "", digits: str | Non
     if digits is None:  # a notebook run without us: the cover says which digits it used
         found = re.search(r'data-digits="(thai|arabic)"', shown)
         digits = found.group(1) if found else None
-    text = visible_text(shown) + title
+    synthetic = 'data-synthetic="1"' in shown
+    text = visible_text(shown) + title + (SYNTHETIC_NOTE if synthetic else "")
     resources_in: dict[str, Any] = {"ita": {
         "font_css": font_face_css(text),
         "title": title or "การวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส",
         "generator": f"ita-analysis {__version__}",
         "digits": digits,
+        "synthetic_note": SYNTHETIC_NOTE if synthetic else "",
     }}
     body, _ = exporter.from_notebook_node(nb, resources=resources_in)
     return body
@@ -183,9 +200,10 @@ def _check_pdf_tools(chromium: str) -> None:
                              "chromium)")
     try:
         import playwright.sync_api  # noqa: F401
-    except ImportError:
-        raise ParameterError("--pdf needs the playwright package (pip install playwright)") \
-            from None
+        import pypdf  # noqa: F401
+    except ImportError as exc:
+        raise ParameterError(f"--pdf needs the {exc.name} package "
+                             "(pip install 'ita-analysis[pdf]')") from None
 
 
 # -- the kernel --------------------------------------------------------------------------------
@@ -289,6 +307,10 @@ def run_time() -> datetime:
 
 def _summary(params: ReportParams, files: dict[str, str], generated_at: datetime,
              ctx: Any) -> dict[str, Any]:
+    """What summary.json holds: the figures and findings, and all the annex records (data
+    quality, the framework's provenance, the run), for machines and for audit."""
+    fw = ctx.framework
+    plan = ctx.measure_plan
     return {
         "schema": SUMMARY_SCHEMA,
         "org": ctx.org,
@@ -298,11 +320,25 @@ def _summary(params: ReportParams, files: dict[str, str], generated_at: datetime
             "framework_file": ctx.framework_file.name,
             "data_source": params.data_dir or "embedded default data",
             "data_digest": ctx.dataset.digest,
+            "data_files": sorted(p.name for p in ctx.dataset.files.values()),
             "run_time": generated_at.isoformat(timespec="seconds"),
+        },
+        "document": {
+            "date": ctx.document_date.isoformat() if ctx.document_date else None,
+            "synthetic": ctx.synthetic,
+            "sections": list(ctx.sections),
         },
         "files": files,
         "findings": ctx.findings.model_dump(mode="json"),
         "recommendations": [r.model_dump(mode="json") for r in ctx.recommendations],
+        "measures": {
+            "year": plan.year,
+            "ahead": [dataclasses.asdict(m) for m in plan.ahead],
+            "done": [dataclasses.asdict(m) for m in plan.done],
+            "weak_points": [dataclasses.asdict(w) for w in plan.weak_points],
+            "stated": plan.stated,
+        },
+        "framework_provenance": fw.provenance.model_dump(mode="json"),
     }
 
 
@@ -350,7 +386,8 @@ def render_report(
     nb_params = {**params.notebook_parameters(), "generated_at": generated_at.isoformat()}
     ctx = build_context(**nb_params)
     folder = report_folder(out_dir, params.fiscal_year, params.org_id)
-    names = {"notebook": "report.ipynb", "html": "report.html", "summary": "summary.json"}
+    names = {"notebook": "report.ipynb", "html": "report.html", "annex": "annex.html",
+             "summary": "summary.json"}
     if pdf:
         names["pdf"] = "report.pdf"
 
@@ -378,8 +415,11 @@ def render_report(
         nb = nbformat.read(executed, as_version=4)
         title = apply_digits(f"การวิเคราะห์ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. "
                              f"{params.fiscal_year} — {ctx.org['name']}", params.digits)
-        page = export_html(nb, title=title, digits=params.digits)
+        page = export_html(document_part(nb, annex=False), title=title, digits=params.digits)
         html_tmp = stage.write_text(names["html"], page)
+        stage.write_text(names["annex"], export_html(
+            document_part(nb, annex=True), title=f"ภาคผนวก (เอกสารภายใน) — {title}",
+            digits=params.digits))
         if pdf:
             from .browser import print_pdf
 
@@ -399,6 +439,7 @@ def render_report(
     (folder / FAILED_NOTEBOOK).unlink(missing_ok=True)  # an earlier failure is now stale
     return ReportFiles(folder=folder, notebook=folder / names["notebook"],
                        html=folder / names["html"], summary=folder / names["summary"],
+                       annex=folder / names["annex"],
                        pdf=folder / names["pdf"] if pdf else None)
 
 

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
@@ -31,14 +32,18 @@ from ..thai import (
     thai_date,
     thai_month_year,
 )
-from .context import SECTION_TITLES, ReportContext
+from .context import ANNEX_TITLES, SECTION_TITLES, ReportContext
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "sections"
 THAI_TIME = timezone(timedelta(hours=7), "ICT")
 
-# The order of the document; ``document`` joins them, the notebook has one cell each.
+# The order of the public document; ``document`` joins them, the notebook has one cell each.
 ORDER = ("cover", "preface", "contents", "framework", "results", "analysis", "recommendations",
-         "weakest", "measures", "charts", "history", "peers", "data_quality", "colophon")
+         "weakest", "measures", "charts", "history", "peers", "colophon")
+# The internal annex (annex.html): for the analysts who audit a run, never published.
+ANNEX_ORDER = ("annex_cover", "annex_quality", "annex_framework", "annex_run")
+ANNEX_TAG = "annex"  # the notebook tags the annex's cells with it
+SYNTHETIC_NOTE = "ข้อมูลสังเคราะห์ ไม่ใช่ผลการประเมินจริง"
 
 PROVENANCE_TH = {
     "verified": "ตรวจสอบแล้ว",
@@ -80,10 +85,11 @@ class Numbers:
         return thai_date(value, self.digits)
 
     def time(self, value: datetime) -> str:
-        """A moment in Thailand's time (UTC+7, no daylight saving), as Thai prose writes it."""
+        """A moment in Thailand's time (UTC+7, no daylight saving), as Thai prose writes it:
+        "๑๕ ธันวาคม ๒๕๖๕ เวลา ๐๙.๑๐ น."."""
         here = value.astimezone(THAI_TIME) if value.tzinfo else value
         return apply_digits(f"{thai_date(here.date(), 'arabic')} เวลา "
-                            f"{here:%H:%M:%S} น.", self.digits)
+                            f"{here:%H.%M} น.", self.digits)
 
 
 def _finalize(digits: Digits) -> Callable[[object], object]:
@@ -136,13 +142,16 @@ def template_environment(folder: Path, digits: Digits, **names: Any) -> Environm
 
 @cache
 def environment(digits: Digits) -> Environment:
-    return template_environment(TEMPLATE_DIR, digits, SECTION_TITLES=SECTION_TITLES)
+    return template_environment(TEMPLATE_DIR, digits, SECTION_TITLES=SECTION_TITLES,
+                                ANNEX_TITLES=ANNEX_TITLES, SYNTHETIC_NOTE=SYNTHETIC_NOTE)
 
 
 def _render(name: str, ctx: ReportContext, **values: Any) -> str:
     template = environment(ctx.digits).get_template(f"{name}.html.j2")
     return template.render(ctx=ctx, f=ctx.findings, fw=ctx.framework, org=ctx.org,
-                           sec=ctx.sections, tab=ctx.tables, **values).strip()
+                           sec=ctx.sections, tab=ctx.tables,
+                           target=_narrative().target_phrase(ctx.findings.target, ctx.digits),
+                           **values).strip()
 
 
 def _narrative() -> Any:
@@ -170,7 +179,8 @@ def cover(ctx: ReportContext) -> str:
 
 
 def preface(ctx: ReportContext) -> str:
-    return _render("preface", ctx, mandate=ctx.framework.mandate)
+    return _render("preface", ctx, mandate=ctx.framework.mandate, date=ctx.document_date,
+                   period=ctx.assessment_period, next_year=ctx.params.fiscal_year + 1)
 
 
 def contents(ctx: ReportContext) -> str:
@@ -184,17 +194,10 @@ def framework(ctx: ReportContext) -> str:
         for i, number in enumerate(tool.indicators):
             rows.append({"tool": tool if i == 0 else None, "span": len(tool.indicators),
                          "indicator": fw.indicator(number)})
-    unverified_items = [ind for ind in fw.indicators
-                        if ind.items_verified is False and ind.items]
-    noted_bands = [band for band in fw.grading.bands if band.note]
     conditional = any(band.each_tool_min is not None for band in fw.grading.bands)
-    # Provenance lines that the Thai list above does not already say (items, noted bands).
-    said = len(unverified_items) + (1 if noted_bands else 0)
-    other = max(len(fw.provenance.unverified) - said, 0)
-    return _render("framework", ctx, rows=rows, status=PROVENANCE_TH[fw.provenance.status],
-                   unverified_items=unverified_items, noted_bands=noted_bands,
-                   conditional=conditional, other_unverified=other,
-                   fw_file=_framework_shown(ctx))
+    return _render("framework", ctx, rows=rows, period=ctx.assessment_period,
+                   noted_bands=[band for band in fw.grading.bands if band.note],
+                   conditional=conditional)
 
 
 def results(ctx: ReportContext) -> str:
@@ -213,15 +216,20 @@ def _recs(ctx: ReportContext, scope: str) -> dict[str, Any]:
 
 def recommendations(ctx: ReportContext) -> str:
     nar, f = _narrative(), ctx.findings
+    tool_recs, indicator_recs = _recs(ctx, "tool"), _recs(ctx, "indicator")
     tools = []
     for tool in f.tools:
+        trec = tool_recs.get(tool.code)
         tools.append({
             "tool": tool,
             "text": nar.tool_text(f, tool.code, ctx.digits),
-            "indicators": [f.indicator(number) for number in tool.indicators],
+            "advice": list(trec.texts) if trec else [],
+            "indicators": [{"ind": f.indicator(number),
+                            "texts": (indicator_recs[str(number)].texts
+                                      if str(number) in indicator_recs else [])}
+                           for number in tool.indicators],
         })
-    return _render("recommendations", ctx, tools=tools, tool_recs=_recs(ctx, "tool"),
-                   indicator_recs=_recs(ctx, "indicator"))
+    return _render("recommendations", ctx, tools=tools)
 
 
 def weakest(ctx: ReportContext) -> str:
@@ -229,6 +237,8 @@ def weakest(ctx: ReportContext) -> str:
         return ""
     f = ctx.findings
     detail = _narrative().weakest_detail_text(f, ctx.digits)
+    proposed_items = {m.addresses[0] for m in ctx.measure_plan.proposals
+                      if len(m.addresses) == 1 and not m.addresses[0].isdigit()}
     blocks = []
     for number in ctx.weakest_in_depth:
         summary = ctx.item_summary(number)
@@ -246,14 +256,37 @@ def weakest(ctx: ReportContext) -> str:
                      if r.scope == "item" and str(r.key) in codes]
         blocks.append({"indicator": f.indicator(number), "summary": summary, "groups": groups,
                        "item_recs": item_recs})
-    return _render("weakest", ctx, detail=detail, blocks=blocks,
-                   indicator_recs=_recs(ctx, "indicator"))
+    every_proposed = all(str(r.key) in proposed_items for b in blocks for r in b["item_recs"])
+    return _render("weakest", ctx, detail=detail, blocks=blocks, plan=ctx.measure_plan,
+                   proposed_items=every_proposed)
+
+
+def _links(ctx: ReportContext) -> Callable[[tuple[int, ...], list[Any]], str]:
+    """How the links table names the measures that address a weak point."""
+    n = Numbers(ctx.digits)
+
+    def links(numbers: tuple[int, ...], measures: list[Any], past: bool = False) -> str:
+        if not numbers:
+            return "ไม่มี" if past else "ยังไม่มีมาตรการรองรับ"
+        by_number = {m.number: m for m in measures}
+        names = [f"มาตรการที่ {n.int(k)}" + (" (เสนอ)" if by_number[k].proposed else "")
+                 for k in numbers]
+        return _narrative().join_thai(names)
+
+    return links
+
+
+def _point_name(w: Any, digits: Digits) -> str:
+    if w.kind == "indicator":
+        return _narrative().indicator_label(int(w.key), w.name_th, digits)
+    return f"ข้อ {w.key} {w.name_th}"
 
 
 def measures(ctx: ReportContext) -> str:
-    if "measures" not in ctx.sections:
-        return ""
-    return _render("measures", ctx, rows=ctx.measures)
+    plan = ctx.measure_plan
+    uncovered = _narrative().join_thai([_point_name(w, ctx.digits)
+                                        for w in plan.uncovered_by_own]) if plan.own else ""
+    return _render("measures", ctx, plan=plan, links=_links(ctx), uncovered=uncovered)
 
 
 def charts(ctx: ReportContext) -> str:
@@ -296,16 +329,80 @@ def peers(ctx: ReportContext) -> str:
                    svg=inline_svg)
 
 
-def data_quality(ctx: ReportContext) -> str:
+def colophon(ctx: ReportContext) -> str:
+    return _render("colophon", ctx)
+
+
+# -- the internal annex -----------------------------------------------------------------------
+
+def annex_cover(ctx: ReportContext) -> str:
+    return _render("annex_cover", ctx, place=_place(ctx.org))
+
+
+def _published_rows(ctx: ReportContext) -> list[dict[str, Any]]:
+    """The agency's published figures beside the recomputed ones, for the annex's table."""
+    f, n = ctx.findings, Numbers(ctx.digits)
+    m = ctx.dataset.published
+    rows = m[(m["org_id"] == f.org_id) & (m["fiscal_year"] == f.fiscal_year)]
+    if rows.empty:
+        return []
+    row = rows.iloc[0]
+    out = []
+    for tool in f.tools:
+        value = row.get(tool.code.lower())
+        if value is not None and not pd.isna(value):
+            out.append({"key": tool.code, "label": f"คะแนน {tool.code}",
+                        "published": n.score(value), "computed": n.score(tool.score_2dp),
+                        "same": abs(Decimal(str(value)) - Decimal(str(tool.score_2dp)))
+                        <= Decimal("0.01")})
+    if not pd.isna(row.get("overall")):
+        out.append({"key": "overall", "label": "คะแนนรวม", "published": n.score(row["overall"]),
+                    "computed": n.score(f.overall_2dp),
+                    "same": abs(Decimal(str(row["overall"])) - Decimal(str(f.overall_2dp)))
+                    <= Decimal("0.01")})
+    if row.get("grade"):
+        out.append({"key": "grade", "label": ctx.framework.grading.name_th,
+                    "published": row["grade"], "computed": f.grade,
+                    "same": row["grade"] == f.grade})
+    return out
+
+
+def annex_quality(ctx: ReportContext) -> str:
     f = ctx.findings
     texts = list(_narrative().reconciliation_texts(f, ctx.digits))
     kinds = [r.severity for r in f.reconciliation]
-    m = ctx.dataset
-    key = (m.published["org_id"] == f.org_id) & (m.published["fiscal_year"] == f.fiscal_year)
-    return _render("quality", ctx, texts=texts,
+    m = ctx.dataset.measures
+    has_measures = bool(((m["org_id"] == f.org_id) & (m["fiscal_year"] == f.fiscal_year)).any())
+    published = _published_rows(ctx)
+    return _render("annex_quality", ctx, texts=texts, published_rows=published,
                    contradictions=kinds.count("contradiction"), notices=kinds.count("notice"),
-                   has_published=bool(key.any()),
-                   has_items=bool(f.items), has_measures=bool(ctx.measures))
+                   has_published=bool(published), has_items=bool(f.items),
+                   has_measures=has_measures, plan_notes=_plan_notes(ctx))
+
+
+def _plan_notes(ctx: ReportContext) -> list[str]:
+    """What the analyst should know of the measures: periods that ended, unstated links."""
+    plan, n = ctx.measure_plan, Numbers(ctx.digits)
+    notes = []
+    if plan.done:
+        notes.append(f"มาตรการ {n.int(len(plan.done))} มาตรการในข้อมูลมีระยะเวลาดำเนินการสิ้นสุด"
+                     f"ก่อนเริ่มปีงบประมาณ พ.ศ. {n.text(plan.year)} ซึ่งเป็นปีที่การวิเคราะห์ผล"
+                     f"ปี {n.text(plan.assessed_year)} ต้องกำหนดมาตรการไว้ เอกสารจึงแสดงแยกไว้"
+                     "ในตารางมาตรการที่ดำเนินการแล้ว")
+    if not plan.own:
+        notes.append(f"ข้อมูลไม่มีมาตรการสำหรับปีงบประมาณ พ.ศ. {n.text(plan.year)} เอกสารจึงแสดง"
+                     f"ร่างมาตรการ {n.int(len(plan.proposals))} มาตรการจากคลังข้อเสนอแนะ")
+    if (plan.own or plan.done) and not plan.stated:
+        notes.append("มาตรการในข้อมูลไม่มีคอลัมน์ addresses จึงเชื่อมโยงมาตรการกับ"
+                     "ประเด็นที่ควรพัฒนาไม่ได้")
+    return notes
+
+
+def annex_framework(ctx: ReportContext) -> str:
+    fw = ctx.framework
+    return _render("annex_framework", ctx, status=PROVENANCE_TH[fw.provenance.status],
+                   fw_file=_framework_shown(ctx),
+                   noted_bands=[band for band in fw.grading.bands if band.note])
 
 
 def _framework_shown(ctx: Any) -> str:
@@ -314,37 +411,37 @@ def _framework_shown(ctx: Any) -> str:
 
 
 def colophon_values(ctx: Any) -> dict[str, Any]:
-    """What a colophon (report or portfolio) records of the run that made the document.
-
-    The data folder by its name only: a published page need not show a local path (the
-    hash identifies the data; summary.json keeps the full path).
-    """
-    folder = Path(ctx.params.data_dir).name if ctx.params.data_dir else ""
+    """What an annex (report or portfolio) records of the run that made the document."""
     return {
         "fw_file": _framework_shown(ctx),
-        "folder": folder,
+        "rec_file": f"ita_analysis/recommendations/{ctx.framework_file.name}",
         "files": ", ".join(sorted(p.name for p in ctx.dataset.files.values())),
-        "params": {**ctx.params.as_dict(), "data_dir": folder},
+        "params": ctx.params.as_dict(),
     }
 
 
-def colophon(ctx: ReportContext) -> str:
-    values = colophon_values(ctx)
-    return _render("colophon", ctx, source=values["folder"] or "ข้อมูลตั้งต้นที่มากับโปรแกรม",
-                   **values)
+def annex_run(ctx: ReportContext) -> str:
+    return _render("annex_run", ctx, **colophon_values(ctx))
 
 
 SECTIONS: dict[str, Callable[[ReportContext], str]] = {
     "cover": cover, "preface": preface, "contents": contents, "framework": framework,
     "results": results, "analysis": analysis, "recommendations": recommendations,
     "weakest": weakest, "measures": measures, "charts": charts, "history": history,
-    "peers": peers, "data_quality": data_quality, "colophon": colophon,
+    "peers": peers, "colophon": colophon,
+    "annex_cover": annex_cover, "annex_quality": annex_quality,
+    "annex_framework": annex_framework, "annex_run": annex_run,
 }
 
 
 def document(ctx: ReportContext) -> str:
-    """Every section in order, as one HTML fragment (what the notebook's cells display)."""
+    """Every public section in order, as one HTML fragment."""
     return "\n".join(part for part in (SECTIONS[name](ctx) for name in ORDER) if part)
 
 
-__all__ = ["ORDER", "SECTIONS", "document", *ORDER]
+def annex(ctx: ReportContext) -> str:
+    """Every section of the internal annex in order, as one HTML fragment."""
+    return "\n".join(part for part in (SECTIONS[name](ctx) for name in ANNEX_ORDER) if part)
+
+
+__all__ = ["ANNEX_ORDER", "ORDER", "SECTIONS", "annex", "document", *ORDER, *ANNEX_ORDER]
