@@ -197,7 +197,7 @@ def format_int(n: object, digits: Digits = "thai") -> str:
     whole = int(_rounded(n, 0))  # also refuses booleans, text and infinities
     if to_fraction(n) != whole:
         raise ValueError(f"expected a whole number, got {n!r}")
-    return apply_digits(f"{whole:,}", digits)
+    return apply_digits((MINUS if whole < 0 else "") + f"{abs(whole):,}", digits)
 
 
 def format_percent(value: object, decimals: int = DISPLAY_DECIMALS, digits: Digits = "thai") -> str:

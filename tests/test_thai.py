@@ -193,14 +193,14 @@ def test_format_functions_refuse_a_bad_digits_option():
     ("value", "expected"),
     [
         (1.25, "+1.25"),
-        (-0.4, "-0.40"),
+        (-0.4, "−0.40"),
         (0, "0.00"),
         (0.004, "0.00"),  # rounds to zero: no sign
-        (-0.004, "0.00"),  # and never "-0.00"
-        (-0.005, "-0.01"),  # half away from zero, as published
+        (-0.004, "0.00"),  # and never "−0.00"
+        (-0.005, "−0.01"),  # half away from zero, as published
         (0.005, "+0.01"),
         (12.345, "+12.35"),
-        (-12.345, "-12.35"),
+        (-12.345, "−12.35"),
     ],
 )
 def test_format_number_with_sign(value, expected):
@@ -209,19 +209,24 @@ def test_format_number_with_sign(value, expected):
 
 def test_format_number_sign_in_thai_digits():
     assert format_number(1.25, sign=True) == "+๑.๒๕"
-    assert format_number(-0.4, sign=True) == "-๐.๔๐"
+    assert format_number(-0.4, sign=True) == "−๐.๔๐"
+
+
+def test_negative_figures_take_the_minus_sign_not_a_hyphen():
+    assert "-" not in format_number(-3, 0, "thai") + format_int(-3, "arabic")
+    assert format_number(-0.4, digits="thai").startswith("\u2212")
 
 
 def test_format_number_without_sign_keeps_the_minus():
     assert format_number(1.25, digits="arabic") == "1.25"
-    assert format_number(-0.4, digits="arabic") == "-0.40"
+    assert format_number(-0.4, digits="arabic") == "−0.40"
 
 
 @pytest.mark.parametrize(
     ("value", "decimals", "expected"),
     [
         (2.5, 0, "3"),
-        (-2.5, 0, "-3"),
+        (-2.5, 0, "−3"),
         (70.25, 1, "70.3"),
         (1.2345, 3, "1.235"),
         (7, 3, "7.000"),
@@ -242,7 +247,8 @@ def test_format_number_refuses_bad_decimals(decimals):
 def test_format_score_agrees_with_decimal_half_up(value):
     expected = str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
     if Decimal(expected) == 0:
-        expected = "0.00"  # Decimal keeps a sign on zero; we never print "-0.00"
+        expected = "0.00"  # Decimal keeps a sign on zero; we never print "−0.00"
+    expected = expected.replace("-", "\u2212")  # a negative figure takes the minus sign
     assert format_score(value, "arabic") == expected
     assert format_score(value, "thai") == to_thai_digits(expected)
 
@@ -255,7 +261,7 @@ def test_format_score_agrees_with_decimal_half_up(value):
         (999, "999", "๙๙๙"),
         (1000, "1,000", "๑,๐๐๐"),
         (1234567, "1,234,567", "๑,๒๓๔,๕๖๗"),
-        (-8303, "-8,303", "-๘,๓๐๓"),
+        (-8303, "−8,303", "−๘,๓๐๓"),
         (8303.0, "8,303", "๘,๓๐๓"),
         (np.int64(8303), "8,303", "๘,๓๐๓"),
         (Decimal("8303"), "8,303", "๘,๓๐๓"),

@@ -93,7 +93,7 @@ def _tags(cell: Any) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
-def document_part(nb: nbformat.NotebookNode, annex: bool) -> nbformat.NotebookNode:
+def _document_part(nb: nbformat.NotebookNode, annex: bool) -> nbformat.NotebookNode:
     """The cells of the public document (``annex=False``) or of the internal annex: the
     notebook computes both once, and each file shows only its own cells."""
     keep = [cell for cell in nb.cells if (ANNEX_TAG in _tags(cell)) == annex]
@@ -164,9 +164,12 @@ def _exporter_class() -> type:
     return ReportExporter
 
 
-def export_html(nb: nbformat.NotebookNode, *, title: str = "", digits: str | None = None) -> str:
-    """The executed notebook as the finished document (one self-contained HTML page)."""
+def export_html(nb: nbformat.NotebookNode, *, title: str = "", digits: str | None = None,
+                annex: bool = False) -> str:
+    """The executed notebook as the finished document (one self-contained HTML page): the
+    public document, or with ``annex`` the internal annex (the cells tagged ``annex``)."""
     exporter = _exporter()
+    nb = _document_part(nb, annex)
     shown = _outputs_html(nb)
     if digits is None:  # a notebook run without us: the cover says which digits it used
         found = re.search(r'data-digits="(thai|arabic)"', shown)
@@ -415,11 +418,10 @@ def render_report(
         nb = nbformat.read(executed, as_version=4)
         title = apply_digits(f"การวิเคราะห์ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. "
                              f"{params.fiscal_year} — {ctx.org['name']}", params.digits)
-        page = export_html(document_part(nb, annex=False), title=title, digits=params.digits)
+        page = export_html(nb, title=title, digits=params.digits)
         html_tmp = stage.write_text(names["html"], page)
         stage.write_text(names["annex"], export_html(
-            document_part(nb, annex=True), title=f"ภาคผนวก (เอกสารภายใน) — {title}",
-            digits=params.digits))
+            nb, title=f"ภาคผนวก (เอกสารภายใน) — {title}", digits=params.digits, annex=True))
         if pdf:
             from .browser import print_pdf
 
