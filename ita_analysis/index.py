@@ -46,6 +46,7 @@ class Entry:
     passed: bool | None
     grade_rank: int  # position of the grade among its framework's labels (0 = best)
     href: str  # report.html relative to the output folder, URL-quoted
+    annex_href: str = ""  # the internal annex beside it, when there is one
 
     def search_text(self) -> str:
         """What the filter box matches: names and codes, digits as Arabic, case folded."""
@@ -88,12 +89,14 @@ def _entry(summary_file: Path, out_dir: Path) -> Entry | None:
         org, findings = data["org"], data["findings"]
         year = int(findings["fiscal_year"])
         html_name = data.get("files", {}).get("html", "report.html")
+        annex_name = data.get("files", {}).get("annex", "")
     except (OSError, ValueError, KeyError, TypeError):
         return None
     page = summary_file.parent / html_name
     if not page.is_file():
         return None
     rel = page.relative_to(out_dir).as_posix()
+    annex = summary_file.parent / annex_name if annex_name else None
     overall = findings.get("overall_2dp")
     grade = str(findings.get("grade") or "")
     return Entry(
@@ -108,6 +111,8 @@ def _entry(summary_file: Path, out_dir: Path) -> Entry | None:
         passed=findings.get("passed"),
         grade_rank=_grade_rank(year, grade),
         href=quote(rel),
+        annex_href=quote(annex.relative_to(out_dir).as_posix())
+        if annex is not None and annex.is_file() else "",
     )
 
 
@@ -126,12 +131,25 @@ def collect(out_dir: str | Path) -> list[Entry]:
 
 
 def _portfolios(out: Path, years: list[int]) -> list[dict[str, str]]:
-    """Portfolio pages (``<year>/portfolio-<scope>.html``) found beside the reports."""
+    """Portfolio pages (``<year>/portfolio-<scope>.html``, named in the index by the group
+    their summary names) found beside the reports; the annex is linked beside each."""
     found = []
     for year in years:
-        for page in sorted((out / str(year)).glob("portfolio-*.html")):
-            found.append({"year": str(year), "scope": page.stem.removeprefix("portfolio-"),
-                          "href": quote(page.relative_to(out).as_posix())})
+        for summary in sorted((out / str(year)).glob("portfolio-*.json")):
+            try:
+                data = json.loads(summary.read_text(encoding="utf-8"))
+                label = str(data["scope"]["label"])
+                files = data.get("files", {})
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            page = summary.parent / str(files.get("html", summary.stem + ".html"))
+            if not page.is_file():
+                continue
+            annex = summary.parent / str(files.get("annex", ""))
+            found.append({"year": str(year), "scope": label,
+                          "href": quote(page.relative_to(out).as_posix()),
+                          "annex_href": quote(annex.relative_to(out).as_posix())
+                          if files.get("annex") and annex.is_file() else ""})
     return found
 
 
@@ -157,9 +175,16 @@ def render_index(entries: list[Entry], *, year: int | None = None, prefix: str =
     def d(text: object) -> str:
         return apply_digits(str(text), digits)
 
+    def local(href: str) -> str:
+        """A link from the page being written: all years at the top, a year one folder down."""
+        if not href:
+            return ""
+        return (prefix + href) if year is None else href.split("/", 1)[1]
+
     rows: list[dict[str, Any]] = [{
         "e": e,
-        "href": (prefix + e.href) if year is None else e.href.split("/", 1)[1],
+        "href": local(e.href),
+        "annex_href": local(e.annex_href),
         "year": d(e.fiscal_year),
         "score": format_score(e.overall_2dp, digits),
         "score_sort": "" if e.overall_2dp is None else f"{e.overall_2dp:.2f}",
@@ -187,8 +212,8 @@ def render_index(entries: list[Entry], *, year: int | None = None, prefix: str =
         "nav": [{"label": d(y), "href": f"{page_prefix}{y}/{INDEX_NAME}",
                  "current": y == year} for y in years],
         "all_href": f"{page_prefix}{INDEX_NAME}",
-        "portfolios": [{**p, "label": d(p["year"]),
-                        "href": p["href"] if year is None else p["href"].split("/", 1)[1]}
+        "portfolios": [{**p, "label": d(p["year"]), "href": local(p["href"]),
+                        "annex_href": local(p["annex_href"])}
                        for p in (portfolios or []) if year is None or p["year"] == str(year)],
         "font_css": "",
     }

@@ -5,6 +5,7 @@
 run, nbconvert template and all-or-nothing writes) and leaves, in ``<out>/<year>/``:
 
 - ``portfolio-<scope>.html``: the document, self-contained (Sarabun embedded, nothing fetched);
+- ``portfolio-<scope>-annex.html``: the internal annex (what made the document);
 - ``portfolio-<scope>.ipynb``: the executed notebook;
 - ``portfolio-<scope>.json``: what made it and every figure it shows (``Portfolio``).
 
@@ -38,10 +39,11 @@ class PortfolioFiles:
     html: Path
     notebook: Path
     summary: Path
+    annex: Path
     slug: str
 
     def all(self) -> list[Path]:
-        return [self.notebook, self.html, self.summary]
+        return [self.notebook, self.html, self.annex, self.summary]
 
 
 def notebook_path() -> Path:
@@ -103,10 +105,11 @@ def render_portfolio(
     ctx = build_context(**nb_params)
     slug = ctx.scope.slug
     stem = portfolio_stem(slug)
-    names = {"notebook": f"{stem}.ipynb", "html": f"{stem}.html", "summary": f"{stem}.json"}
+    names = {"notebook": f"{stem}.ipynb", "html": f"{stem}.html",
+             "annex": f"{stem}-annex.html", "summary": f"{stem}.json"}
     folder = Path(out_dir) / str(params.fiscal_year)
     written = render_notebook(source, folder, stem, nb_params, title=document_title(ctx),
                               digits=params.digits, summary=_summary(ctx, slug, names),
                               what="portfolio", kernel_name=kernel_name, timeout=timeout)
     return PortfolioFiles(html=written["html"], notebook=written["notebook"],
-                          summary=written["summary"], slug=slug)
+                          summary=written["summary"], annex=written["annex"], slug=slug)

@@ -49,7 +49,7 @@ from .report.sections import Numbers, colophon_values, inline_svg, template_envi
 from .scoring import score_table
 from .thai import Digits, apply_digits, check_digits
 
-__all__ = ["DEFAULT_YEAR", "ORDER", "SECTIONS", "PortfolioContext", "PortfolioParams",
+__all__ = ["ANNEX_ORDER", "DEFAULT_YEAR", "ORDER", "SECTIONS", "PortfolioContext", "PortfolioParams",
            "build_context", "check_parameters", "document", "title"]
 
 DEFAULT_YEAR = 2567
@@ -63,6 +63,7 @@ SECTION_TITLES: dict[str, str] = {
     "movement": "การเปลี่ยนแปลงจากปีงบประมาณก่อนหน้า",
 }
 ORDER = ("cover", "overview", "weakest", "ranking", "heat_map", "movement", "colophon")
+ANNEX_ORDER = ("annex_run",)  # the internal annex: what made the document, never published
 
 
 # -- parameters --------------------------------------------------------------------------------
@@ -329,12 +330,16 @@ def movement(ctx: PortfolioContext) -> str:
 
 
 def colophon(ctx: PortfolioContext) -> str:
-    return _render("colophon", ctx, **colophon_values(ctx))
+    return _render("colophon", ctx)
+
+
+def annex_run(ctx: PortfolioContext) -> str:
+    return _render("annex_run", ctx, **colophon_values(ctx))
 
 
 SECTIONS: dict[str, Callable[[PortfolioContext], str]] = {
     "cover": cover, "overview": overview, "weakest": weakest, "ranking": ranking,
-    "heat_map": heat_map, "movement": movement, "colophon": colophon,
+    "heat_map": heat_map, "movement": movement, "colophon": colophon, "annex_run": annex_run,
 }
 
 

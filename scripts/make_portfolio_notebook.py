@@ -39,7 +39,7 @@ province: str = ""  # province as in organisations.csv, with or without its pref
 district: str = ""  # district as in organisations.csv, with or without its prefix (empty: any)
 org_type: str = ""  # organisation type as in organisations.csv, e.g. เทศบาลตำบล (empty: any)
 digits: str = "thai"  # "thai" or "arabic": digits of every number and year
-generated_at: str = ""  # ISO time recorded as the run time in the footer (empty: now)"""
+generated_at: str = ""  # ISO time recorded as the run time in the annex (empty: now)"""
 
 SETUP = """\
 from IPython.display import HTML, display
@@ -56,11 +56,12 @@ ANALYST = """\
 ctx.rows.sort_values("overall", ascending=False)"""
 
 SECTIONS = ("cover", "overview", "weakest", "ranking", "heat_map", "movement", "colophon")
+ANNEX = ("annex_run",)
 
 
 def build() -> nbformat.NotebookNode:
     return build_notebook(INTRO, PARAMETERS, SETUP, SECTIONS,
-                          analyst_cells=(("analyst-table", ANALYST),))
+                          analyst_cells=(("analyst-table", ANALYST),), annex_sections=ANNEX)
 
 
 def main() -> int:

@@ -204,7 +204,7 @@ def temp_files(root: Path) -> list[Path]:
 
 def indexed(page: Path) -> list[str]:
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    return sorted(td.get_text() for td in soup.select("#reports tbody td.code"))
+    return sorted(tr["data-org"] for tr in soup.select("#reports tbody tr[data-org]"))
 
 
 def assert_whole_reports(out: Path) -> None:

@@ -155,8 +155,8 @@ def test_headers_sort_and_the_filters_hide_rows_in_chromium(outputs: Path) -> No
         # the text box: an org_id, then Thai digits of a year, then nothing at all
         someone = entries[-1]
         page.fill("#q", someone.org_id)
-        shown = page.eval_on_selector_all("#reports tbody tr:not([hidden]) td.code",
-                                          "tds => tds.map(t => t.innerText)")
+        shown = page.eval_on_selector_all("#reports tbody tr:not([hidden])",
+                                          "trs => trs.map(t => t.dataset.org)")
         assert shown and set(shown) == {someone.org_id}
         assert page.locator("#reports tbody tr[hidden]").count() == total - len(shown)
         page.fill("#q", "๒๕๖๖")

@@ -323,6 +323,7 @@ class Rendered:
         self.html = files.html.read_text(encoding="utf-8")
         self.soup = BeautifulSoup(self.html, "html.parser")
         self.summary = json.loads(files.summary.read_text(encoding="utf-8"))
+        self.annex = BeautifulSoup(files.annex.read_text(encoding="utf-8"), "html.parser")
         self.digits = digits
 
     def text(self, el: object) -> str:
@@ -377,8 +378,9 @@ def test_files_are_named_by_year_and_scope(synthetic_all: Rendered, synthetic_di
     assert synthetic_district.files.html.name == f"portfolio-{synthetic_district.files.slug}.html"
     folder = out_dir / "2567"
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted(f"portfolio-{s}.{ext}" for s in ("all", synthetic_district.files.slug)
-                           for ext in ("html", "ipynb", "json"))  # no temporary file left
+    assert names == sorted(f"portfolio-{s}{ext}" for s in ("all", synthetic_district.files.slug)
+                           for ext in (".html", ".ipynb", ".json", "-annex.html"))
+    # (no temporary file left)
 
 
 def test_every_figure_of_the_html_equals_the_library(rendered: Rendered) -> None:
@@ -406,8 +408,8 @@ def test_every_figure_of_the_html_equals_the_library(rendered: Rendered) -> None
         cells = [rendered.text(td) for td in tr.find_all("td")]
         assert cells[0] == str(r.rank) and cells[1] == r.short_name
         assert cells[4] == _two(r.overall_2dp) and cells[5] == r.grade
-        assert cells[6] == ("–" if r.change is None else f"{r.change:+.2f}".replace("+0.00",
-                                                                                   "0.00"))
+        assert cells[6] == ("–" if r.change is None else f"{r.change:+.2f}".replace(
+            "+0.00", "0.00").replace("-", "\u2212"))  # a decrease takes the minus sign
         assert tr["data-passed"] == ("1" if r.passed else "0")
     m = p.movement
     if m.has_previous and m.compared:
@@ -452,7 +454,7 @@ def _body_text(soup: BeautifulSoup) -> str:
     body = BeautifulSoup(str(soup.body), "html.parser")
     for el in body.find_all(["code", "style", "script"]):
         el.decompose()
-    return body.get_text(" ")
+    return re.sub(r"\d+\.\d+\.\d+", "", body.get_text(" "))  # the program's version
 
 
 def test_digits_follow_the_option_everywhere(rendered: Rendered) -> None:
@@ -472,14 +474,16 @@ def test_synthetic_data_is_said_to_be_synthetic(synthetic_all: Rendered,
                                                 tiny_rendered: Rendered) -> None:
     notice = synthetic_all.soup.select_one("[data-synthetic]")
     assert notice is not None and "ข้อมูลสังเคราะห์" in notice.get_text()
-    assert "ข้อมูลสังเคราะห์" in synthetic_all.soup.select_one("#sec-colophon").get_text()
+    assert "ข้อมูลสังเคราะห์" in synthetic_all.annex.select_one("#annex-run").get_text()
+    assert 'content: "ข้อมูลสังเคราะห์ ไม่ใช่ผลการประเมินจริง"' in synthetic_all.html  # each page
     assert synthetic_all.summary["generated"]["synthetic"] is True
     assert tiny_rendered.soup.select_one("[data-synthetic]") is None
     assert tiny_rendered.summary["generated"]["synthetic"] is False
 
 
-def test_the_footer_and_summary_record_what_made_the_document(synthetic_all: Rendered) -> None:
-    footer = synthetic_all.text(synthetic_all.soup.select_one("#sec-colophon"))
+def test_the_annex_and_summary_record_what_made_the_document(synthetic_all: Rendered) -> None:
+    footer = synthetic_all.text(synthetic_all.annex.select_one("#annex-run"))
+    assert ds_digest_free(synthetic_all.text(synthetic_all.soup.select_one("#sec-colophon")))
     ds = load_dataset(synthetic_data_dir())
     assert ds.digest in footer and "ita_analysis/frameworks/2567.yaml" in footer
     assert "fiscal_year=2567" in footer and "digits=thai" in footer
@@ -490,6 +494,12 @@ def test_the_footer_and_summary_record_what_made_the_document(synthetic_all: Ren
     assert s["generated"]["data_digest"] == ds.digest
     executed = nbformat.read(synthetic_all.files.notebook, as_version=4)
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+
+
+def ds_digest_free(text: str) -> bool:
+    """The public closing line names the program and nothing of the run."""
+    return text.startswith("เอกสารนี้จัดทำจากข้อมูล") and "sha256" not in text \
+        and "=" not in text and "/" not in text
 
 
 def test_names_holding_markup_show_as_text(tiny_rendered: Rendered) -> None:
@@ -570,7 +580,8 @@ def test_cli_portfolio_writes_and_prints_its_files(tiny: Path, tmp_path: Path,
     slug = Scope(org_type="เทศบาลตำบล").slug
     assert code == 0
     assert capsys.readouterr().out.split() == [
-        str(tmp_path / "2567" / f"portfolio-{slug}.{ext}") for ext in ("ipynb", "html", "json")]
+        str(tmp_path / "2567" / f"portfolio-{slug}{ext}")
+        for ext in (".ipynb", ".html", "-annex.html", ".json")]
 
 
 # -- the stored notebook ------------------------------------------------------------------------
@@ -609,7 +620,7 @@ def test_notebook_matches_its_generator_script() -> None:
 def test_notebook_has_one_cell_per_section() -> None:
     nb = nbformat.read(NOTEBOOK, as_version=4)
     calls = re.findall(r"sections\.(\w+)\(ctx\)", "\n".join(c.source for c in nb.cells))
-    assert tuple(calls) == portfolio_sections.ORDER
+    assert tuple(calls) == portfolio_sections.ORDER + portfolio_sections.ANNEX_ORDER
 
 
 def test_notebook_runs_with_its_defaults_like_jupyterlab_run_all() -> None:

@@ -467,7 +467,8 @@ def render_notebook(
 
     Parameters must have been checked by the caller: nothing here knows what they mean.
     ``what`` names the notebook in error messages ("the portfolio notebook failed in cell 4:
-    …"). Returns the paths written, keyed ``notebook``, ``html`` (and ``summary``).
+    …"). A notebook with cells tagged ``annex`` also gives ``<stem>-annex.html``, the internal
+    annex. Returns the paths written, keyed ``notebook``, ``html`` (``annex``, ``summary``).
     ``render_report`` keeps its own steps; this is the same pipeline for other notebooks.
     """
     import papermill
@@ -475,6 +476,9 @@ def render_notebook(
 
     folder = Path(folder)
     names = {"notebook": f"{stem}.ipynb", "html": f"{stem}.html"}
+    source_nb = nbformat.read(source, as_version=4)
+    if any(ANNEX_TAG in _tags(cell) for cell in source_nb.cells):
+        names["annex"] = f"{stem}-annex.html"
     if summary is not None:
         names["summary"] = f"{stem}.json"
     failed = folder / f"{stem}.failed.ipynb"
@@ -502,6 +506,9 @@ def render_notebook(
                               f"{detail}") from exc
         nb = nbformat.read(executed, as_version=4)
         stage.write_text(names["html"], export_html(nb, title=title, digits=digits))
+        if "annex" in names:
+            stage.write_text(names["annex"], export_html(
+                nb, title=f"ภาคผนวก (เอกสารภายใน) — {title}", digits=digits, annex=True))
         if summary is not None:
             stage.write_text(names["summary"],
                              json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
