@@ -49,8 +49,8 @@ from .report.sections import Numbers, colophon_values, inline_svg, template_envi
 from .scoring import score_table
 from .thai import Digits, apply_digits, check_digits
 
-__all__ = ["ANNEX_ORDER", "DEFAULT_YEAR", "ORDER", "SECTIONS", "PortfolioContext", "PortfolioParams",
-           "build_context", "check_parameters", "document", "title"]
+__all__ = ["ANNEX_ORDER", "DEFAULT_YEAR", "ORDER", "SECTIONS", "PortfolioContext",
+           "PortfolioParams", "build_context", "check_parameters", "document", "title"]
 
 DEFAULT_YEAR = 2567
 TEMPLATE_DIR = Path(__file__).resolve().parent / "report" / "templates" / "portfolio"

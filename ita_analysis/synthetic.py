@@ -53,7 +53,8 @@ __all__ = [
 
 DEFAULT_SEED = 2565
 
-ORGANISATION_COLUMNS = ["org_id", "name", "org_type", "district", "province"]
+ORGANISATION_COLUMNS = ["org_id", "name", "org_type", "district", "province",
+                        "executive_name", "executive_title"]
 SCORE_COLUMNS = ["org_id", "fiscal_year", "indicator", "score"]
 ITEM_COLUMNS = ["org_id", "fiscal_year", "item", "score"]
 PUBLISHED_COLUMNS = ["org_id", "fiscal_year", "iit", "eit", "oit", "overall", "grade"]
@@ -66,7 +67,14 @@ MEASURE_COLUMNS = [
     "start",
     "end",
     "follow_up",
+    "addresses",
 ]
+# Invented executives (no real person): every other organisation names its executive, so that
+# documents show both a named signature block and one left blank to fill in by hand.
+_EXECUTIVES = ("นายสมศักดิ์ ทองดี", "นางสาวพรทิพย์ ศรีสุข", "นายวีระ แก้วมณี", "นางสุดารัตน์ บุญมา",
+               "นายประเสริฐ ใจงาม", "นางวันเพ็ญ รักษ์ไทย", "นายชัยวัฒน์ สายทอง")
+_EXECUTIVE_TITLES = {"องค์การบริหารส่วนตำบล": "นายกองค์การบริหารส่วนตำบล",
+                     "เทศบาลตำบล": "นายกเทศมนตรีตำบล", "เทศบาลเมือง": "นายกเทศมนตรีเมือง"}
 CONTRADICTION_COLUMNS = ["org_id", "fiscal_year", "column", "published", "correct"]
 
 SAO = "องค์การบริหารส่วนตำบล"
@@ -514,6 +522,7 @@ def _organisations(rng: np.random.Generator, n_orgs: int) -> pd.DataFrame:
         place = places[int(place_pick[i])]
         if org_type == TOWN_MUNICIPALITY and i - n_rural < n_districts:
             place = province if district_of[i] == 0 else district
+        named = i % 2 == 0
         rows.append(
             {
                 "org_id": f"syn-{_TYPE_SLUG[org_type]}-{counters[org_type]:0{width}d}",
@@ -521,6 +530,8 @@ def _organisations(rng: np.random.Generator, n_orgs: int) -> pd.DataFrame:
                 "org_type": org_type,
                 "district": "อำเภอ" + district,
                 "province": "จังหวัด" + province,
+                "executive_name": _EXECUTIVES[(i // 2) % len(_EXECUTIVES)] if named else "",
+                "executive_title": _EXECUTIVE_TITLES[org_type] + place if named else "",
             }
         )
     return pd.DataFrame(rows, columns=ORGANISATION_COLUMNS)
@@ -629,7 +640,8 @@ def _measures(
     present: np.ndarray,
 ) -> pd.DataFrame:
     """Measures for about a quarter of the organisations in each of the last two fiscal years
-    that follow an assessed year, answering each organisation's weakest indicators."""
+    that follow an assessed year, answering each organisation's weakest indicators of that
+    assessed year: the analysis of year Y (the rows' ``fiscal_year``) sets them for Y+1."""
     rows = []
     year_index = {y: j for j, y in enumerate(years)}
     measure_years = [y for y in years if y - 1 in year_index][-2:]
@@ -645,25 +657,26 @@ def _measures(
             # weakest indicators first; ties broken at random
             noise = rng.random(10)
             ranked = np.lexsort((noise, cents[i, prev, :])) + 1
-            picked: list[tuple[str, str, tuple[str, ...], int, int]] = []
+            picked: list[tuple[int, tuple[str, str, tuple[str, ...], int, int]]] = []
             for indicator in ranked:
                 for entry in _MEASURES[int(indicator)]:
                     if len(picked) < n_measures:
-                        picked.append(entry)
-            for measure, method, owners, shortest, longest in picked:
+                        picked.append((int(indicator), entry))
+            for number, (measure, method, owners, shortest, longest) in picked:
                 length = int(rng.integers(shortest, longest + 1))
                 start = int(rng.integers(0, 12 - length + 1))
                 end = start + length - 1
                 rows.append(
                     {
                         "org_id": org_ids[int(i)],
-                        "fiscal_year": year,
+                        "fiscal_year": year - 1,
                         "measure": measure,
                         "method": method,
                         "owner": owners[int(rng.integers(len(owners)))],
                         "start": _month(year, start),
                         "end": _month(year, end),
                         "follow_up": _FOLLOW_UPS[int(rng.integers(len(_FOLLOW_UPS)))],
+                        "addresses": str(number),
                     }
                 )
     return pd.DataFrame(rows, columns=MEASURE_COLUMNS)
