@@ -1,0 +1,98 @@
+"""The printed document (the PDF agencies post), read back from the PDF itself.
+
+The seed organisation and an invented failing one are printed by the package's own printing
+(``print_pdf``, two passes for the contents list's page numbers); poppler reads the words and
+where they sit, and the pages as images.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from _browser import needs_browser, require_playwright
+from _pdf import pages, require_poppler, stray_ink
+from conftest import Document
+
+from ita_analysis.report.browser import print_pdf
+from ita_analysis.report.context import SECTION_TITLES, build_context
+from ita_analysis.thai import to_arabic_digits
+
+pytestmark = [needs_browser]
+require_playwright()
+require_poppler()
+
+PRINTED = ("seed", "failing")
+
+
+@pytest.fixture(scope="module")
+def printed(documents: dict[str, Document],
+            tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("printed")
+    pdfs = {}
+    for name in PRINTED:
+        pdfs[name] = out / f"{name}.pdf"
+        print_pdf(documents[name].files.html, pdfs[name])
+    return pdfs
+
+
+@pytest.fixture(params=PRINTED)
+def pdf(request: pytest.FixtureRequest, printed: dict[str, Path]) -> Path:
+    return printed[request.param]
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", to_arabic_digits(text))
+
+
+def test_the_contents_give_the_page_each_section_starts_on(
+        documents: dict[str, Document], printed: dict[str, Path]) -> None:
+    for name, pdf in printed.items():
+        case = documents[name].case
+        ctx = build_context(case.org, case.year, data_dir=case.data, digits=case.digits)
+        read = pages(pdf)
+        contents = next(i for i, p in enumerate(read) if "สารบัญ" in p.text())
+        layout = subprocess.run(
+            ["pdftotext", "-layout", "-f", str(contents + 1), "-l", str(contents + 1),
+             str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        listed = {}
+        for line in to_arabic_digits(layout).splitlines():
+            row = re.match(r"\s*(\d+)\.\s+\S.*?\s(\d+)\s*$", line)
+            if row:
+                listed[int(row[1])] = int(row[2])
+        starts = {}
+        for key, number in ctx.sections.items():
+            heading = _squeezed(f"{number}.{SECTION_TITLES[key]}")[:14]
+            starts[number] = next(i + 1 for i, p in enumerate(read)
+                                  if i > contents and heading in _squeezed(p.text()))
+        assert listed == starts, (name, listed, starts)
+        assert sorted(starts.values()) == list(starts.values())
+
+
+def test_no_page_but_the_last_is_nearly_empty(pdf: Path) -> None:
+    fills = [round(p.fill(), 2) for p in pages(pdf)]
+    assert all(f >= 1 / 6 for f in fills[:-1]), fills
+
+
+def test_no_mark_of_a_line_prints_on_the_page_before_it(pdf: Path, tmp_path: Path) -> None:
+    stray = stray_ink(pdf, tmp_path)
+    assert all(n <= 4 for n in stray), stray  # a few pixels: the corners of rounded boxes
+
+
+def test_the_synthetic_note_is_on_every_printed_page(printed: dict[str, Path]) -> None:
+    for page in pages(printed["failing"]):
+        footer = " ".join(w.text for w in page.words if w.y0 > page.height - 20 * 72 / 25.4)
+        assert footer == "ข้อมูลสังเคราะห์ ไม่ใช่ผลการประเมินจริง", footer
+    assert not any("ข้อมูลสังเคราะห์" in " ".join(w.text for w in p.words)
+                   for p in pages(printed["seed"]))
+
+
+def test_pages_are_numbered_in_the_documents_digits(printed: dict[str, Path]) -> None:
+    for name, digits in (("seed", "๐-๙"), ("failing", "0-9")):
+        read = pages(printed[name])
+        for number, page in enumerate(read[1:], start=2):
+            header = "".join(w.text for w in page.words if w.y1 < 25 * 72 / 25.4)
+            assert re.fullmatch(rf"-[{digits}]+-", header), header
+            assert int(to_arabic_digits(header.strip("-"))) == number
