@@ -1,0 +1,93 @@
+"""The documents as Chromium lays them out: on a phone (390 px), on a desktop (1280 px) and for
+print (A4 text width, print media). Nothing may scroll sideways on a phone but a table in its
+own box, no cell may draw over another, and each document opens from disk with a clean
+console.
+"""
+
+from __future__ import annotations
+
+import pytest
+from _browser import needs_browser, require_playwright
+from conftest import Document
+
+from ita_analysis.report.browser import chromium_page
+
+pytestmark = [needs_browser]
+require_playwright()
+
+NAMES = ("seed", "seed-arabic", "letter", "failing", "no-measures")
+A4_TEXT_PX = round(160 / 25.4 * 96)  # 210 mm less 30 mm and 20 mm margins, in CSS px
+LAYOUTS = {"phone": (390, "screen"), "desktop": (1280, "screen"), "print": (A4_TEXT_PX, "print")}
+
+# Cells whose content is wider than the cell: the cell's contents would draw over its
+# neighbour. (A table wider than its box scrolls inside the box: that is allowed.)
+OVERFLOWING_CELLS = """() => Array.from(document.querySelectorAll('td, th, dd, dt'))
+  .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+  .map(el => el.textContent.trim().slice(0, 40))"""
+# Boxes wider than the viewport that are not inside a box scrolling sideways
+SIDEWAYS = """() => {
+  const vw = document.documentElement.clientWidth;
+  const scrolls = el => { for (let p = el.parentElement; p; p = p.parentElement) {
+    const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; }
+    return false; };
+  return Array.from(document.querySelectorAll('main *')).filter(el => {
+    const r = el.getBoundingClientRect(); return r.width && r.right > vw + 1 && !scrolls(el); })
+    .map(el => el.tagName + '.' + el.className).slice(0, 10); }"""
+
+
+@pytest.fixture(params=NAMES)
+def doc(request: pytest.FixtureRequest, documents: dict[str, Document]) -> Document:
+    return documents[request.param]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_no_cell_draws_over_another_and_nothing_runs_off(doc: Document, layout: str) -> None:
+    width, media = LAYOUTS[layout]
+    for page_file in (doc.files.html, doc.files.annex):
+        with chromium_page(page_file, width=width, height=900) as (page, log):
+            page.emulate_media(media=media)
+            assert page.evaluate(OVERFLOWING_CELLS) == []
+            assert page.evaluate(SIDEWAYS) == []
+            if layout == "phone":
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert log.console_errors == [] and log.failed_requests == []
+
+
+def test_the_cover_and_its_score_boxes_fit_a_phone(documents: dict[str, Document]) -> None:
+    with chromium_page(documents["seed"].files.html, width=390, height=900) as (page, _):
+        boxes = page.evaluate("""Array.from(document.querySelectorAll('.cover-result div'))
+            .map(d => { const r = d.getBoundingClientRect(); return [r.left, r.right]; })""")
+        assert boxes and all(0 <= left and right <= 390 for left, right in boxes)
+
+
+def test_table_text_is_at_least_14_points_in_print(doc: Document) -> None:
+    with chromium_page(doc.files.html, width=A4_TEXT_PX) as (page, _):
+        page.emulate_media(media="print")
+        sizes = page.evaluate("""Array.from(document.querySelectorAll('table.data td'))
+            .map(td => parseFloat(getComputedStyle(td).fontSize))""")
+    assert sizes and min(sizes) >= 14 * 96 / 72 - 0.01  # 14 pt in CSS px
+
+
+def test_every_line_holds_its_marks_in_print(doc: Document) -> None:
+    """A line box must hold the ink of its Thai marks (Sarabun stacks a tone over an upper
+    vowel above the font's ascent): the ink of a page's first line would otherwise print at
+    the foot of the page before. Measured on each element's own text, in its own font."""
+    with chromium_page(doc.files.html, width=A4_TEXT_PX) as (page, _):
+        page.emulate_media(media="print")
+        short = page.evaluate("""() => {
+          const ctx = document.createElement('canvas').getContext('2d');
+          const out = [];
+          for (const el of document.querySelectorAll('main p, main td, main th, main h1, main h2, main h3, main li, main caption')) {
+            const text = el.textContent.trim(); if (!text) continue;
+            const cs = getComputedStyle(el);
+            // measured at 100 px and scaled: small sizes round the ink to whole pixels
+            ctx.font = `${cs.fontWeight} 100px ${cs.fontFamily}`;
+            const m = ctx.measureText(text);
+            const size = parseFloat(cs.fontSize), lh = parseFloat(cs.lineHeight) / size;
+            if (isNaN(lh)) continue;
+            const ascent = m.fontBoundingBoxAscent / 100, descent = m.fontBoundingBoxDescent / 100;
+            const top = (lh - ascent - descent) / 2 + ascent;
+            if (m.actualBoundingBoxAscent / 100 > top + 0.01) out.push(text.slice(0, 30));
+          }
+          return out; }""")
+    assert short == []
