@@ -91,3 +91,41 @@ def test_every_line_holds_its_marks_in_print(doc: Document) -> None:
           }
           return out; }""")
     assert short == []
+
+
+@pytest.fixture(scope="module")
+def other_pages(documents: dict[str, Document],
+                tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The portfolio of the synthetic province (and its annex) and the index of a report."""
+    from ita_analysis.index import write_indexes
+    from ita_analysis.portfolio_render import render_portfolio
+
+    out = tmp_path_factory.mktemp("portfolio")
+    portfolio = render_portfolio(2566, out_dir=out)
+    index = write_indexes(documents["letter"].files.folder.parents[1])[0]
+    return {"portfolio": portfolio.html, "portfolio-annex": portfolio.annex, "index": index}
+
+
+@pytest.mark.parametrize("name", ["portfolio", "portfolio-annex", "index"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_portfolio_and_the_index_fit_every_width(other_pages: dict[str, object], name: str,
+                                                     layout: str) -> None:
+    width, media = LAYOUTS[layout]
+    with chromium_page(other_pages[name], width=width, height=900) as (page, log):
+        page.emulate_media(media=media)
+        assert page.evaluate(OVERFLOWING_CELLS) == []
+        assert page.evaluate(SIDEWAYS) == []
+        if layout == "phone":
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert log.console_errors == [] and log.failed_requests == []
+
+
+def test_the_index_shows_no_ids_and_links_each_annex(other_pages: dict[str, object],
+                                                     documents: dict[str, Document]) -> None:
+    with chromium_page(other_pages["index"], width=1280) as (page, _):
+        shown = page.evaluate("document.querySelector('#reports').innerText")
+        links = page.evaluate("""Array.from(document.querySelectorAll('#reports a'))
+            .map(a => [a.textContent, a.getAttribute('href')])""")
+    assert documents["letter"].case.org not in shown
+    assert [text for text, _ in links] == ["รายงาน", "ภาคผนวก"]
+    assert links[1][1].endswith("annex.html")
