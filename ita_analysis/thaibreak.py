@@ -264,6 +264,8 @@ def _allowed_here(text: str, b: int) -> bool:
         return thai_after
     if before == "-":  # a Latin compound: ita-analysis
         return after.isalpha() and b > 1 and text[b - 2].isalpha()
+    if before == "/":  # after the slash between two words: ผู้บริหาร/|หัวหน้าส่วนราชการ
+        return thai_after and b > 1 and bool(_THAI_LETTER_RE.match(text[b - 2]))
     return thai_after and bool(_THAI_LETTER_RE.match(before))
 
 

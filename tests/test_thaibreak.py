@@ -155,6 +155,9 @@ def test_repetition_and_abbreviation_marks_stay_with_the_word_before(text, expec
     ("( ตัวชี้วัด ) และ", "( ตัวชี้วัด ) |และ"),
     ("เป็นต้น. ดังนี้: ตัวชี้วัด", "เป็นต้น. |ดังนี้: |ตัวชี้วัด"),
     ("ITA 2565 report", "ITA |2565 |report"),
+    # after a slash between words, not between numbers
+    ("มาตรการ/แนวทาง", "มาตรการ/|แนวทาง"),
+    ("ปี ๒๕๖๔/๒๕๖๕", "ปี ๒๕๖๔/๒๕๖๕"),
 ])
 def test_punctuation(text, expected):
     assert cuts(text) == expected
