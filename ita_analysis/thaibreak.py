@@ -446,7 +446,7 @@ _CLOSES = {
 class _Event:
     """One token of the source: its kind, where it starts and ends, and its tag."""
 
-    kind: str  # "start", "startend", "end", "text", "ref", "other"
+    kind: str  # "start", "startend", "end", "text", "ref", "other", "stray" (an unmatched end)
     start: int
     end: int = 0
     tag: str = ""
