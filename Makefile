@@ -36,6 +36,7 @@ bench: install
 	$(BIN)/python bench/score.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/responses.py
+	$(BIN)/python bench/thaibreak.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
