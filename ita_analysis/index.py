@@ -25,6 +25,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from . import __version__
 from .thai import Digits, apply_digits, check_digits, format_score, to_arabic_digits
+from .thaibreak import CSS as BREAK_CSS
+from .thaibreak import wrap_html
 
 INDEX_NAME = "index.html"
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "index.html.j2"
@@ -218,9 +220,12 @@ def render_index(entries: list[Entry], *, year: int | None = None, prefix: str =
         "font_css": "",
     }
     template = _environment().get_template(TEMPLATE.name)
+    keep = tuple(sorted({part for e in shown for part in (e.name, e.district, e.province)
+                         if part}))
+    context["break_css"] = BREAK_CSS
     draft = template.render(**context)
     context["font_css"] = font_face_css(visible_text(draft))
-    return template.render(**context)
+    return wrap_html(template.render(**context), keep=keep)
 
 
 def write_indexes(out_dir: str | Path, *, digits: Digits = "thai") -> list[Path]:

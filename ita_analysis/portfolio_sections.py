@@ -48,6 +48,7 @@ from .report.context import Figure, _one_line, _year
 from .report.sections import Numbers, colophon_values, inline_svg, template_environment
 from .scoring import score_table
 from .thai import Digits, apply_digits, check_digits
+from .thaibreak import wrap_html
 
 __all__ = ["ANNEX_ORDER", "DEFAULT_YEAR", "ORDER", "SECTIONS", "PortfolioContext",
            "PortfolioParams", "build_context", "check_parameters", "document", "title"]
@@ -166,6 +167,15 @@ class PortfolioContext:
         return {key: number for number, key in enumerate(SECTION_TITLES, start=1)}
 
     @cached_property
+    def keep_whole(self) -> tuple[str, ...]:
+        """Names a line should not break inside: the group's organisations and places."""
+        orgs = self.dataset.organisations
+        ids = {r.org_id for r in self.portfolio.ranking}
+        rows = orgs[orgs["org_id"].isin(ids)]
+        names = {*rows["name"], *rows["district"], *rows["province"]}
+        return tuple(sorted(n for n in names if isinstance(n, str) and n))
+
+    @cached_property
     def tables(self) -> dict[str, int]:
         keys = ["tools", "grades", "indicators", "ranking"]
         m = self.portfolio.movement
@@ -250,9 +260,11 @@ def environment(digits: Digits) -> Environment:
 
 
 def _render(name: str, ctx: PortfolioContext, **values: Any) -> str:
+    """A section's HTML, with the points where its Thai lines may break marked."""
     template = environment(ctx.digits).get_template(f"{name}.html.j2")
-    return template.render(ctx=ctx, p=ctx.portfolio, fw=ctx.framework, sec=ctx.sections,
+    html = template.render(ctx=ctx, p=ctx.portfolio, fw=ctx.framework, sec=ctx.sections,
                            tab=ctx.tables, fig=ctx.figures, **values).strip()
+    return wrap_html(html, keep=ctx.keep_whole)
 
 
 def title(ctx: PortfolioContext) -> str:

@@ -6,8 +6,11 @@ console.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from _browser import needs_browser, require_playwright
+from _linebreaks import line_break_problems, measure_lines
 from conftest import Document
 
 from ita_analysis.report.browser import chromium_page
@@ -38,6 +41,32 @@ SIDEWAYS = """() => {
 @pytest.fixture(params=NAMES)
 def doc(request: pytest.FixtureRequest, documents: dict[str, Document]) -> Document:
     return documents[request.param]
+
+
+def _thai(problems: list[str]) -> list[str]:
+    """The problems of Thai typesetting: an annex's code and hashes break as Latin text does
+    ("ita-|analysis", a hash anywhere), and only a break with Thai beside it is ours."""
+    return [p for p in problems
+            if re.search(r"[\u0e00-\u0e7f]\||\|[\u0e00-\u0e7f]", p.split(": ", 2)[-1])
+            or not re.search(r"\|", p)]
+
+
+def _keep(doc: Document) -> tuple[str, ...]:
+    org = doc.soup.select_one(".cover-org").get_text()
+    place = doc.soup.select_one(".cover-place")
+    return (org, *(place.get_text().split(" ") if place else ()))
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_lines_break_only_between_words(doc: Document, layout: str) -> None:
+    """Where Chromium actually breaks each line, measured per character: never inside a word
+    of the dictionary, a date, a number with its unit, or the organisation's name."""
+    width, media = LAYOUTS[layout]
+    for page_file in (doc.files.html, doc.files.annex):
+        with chromium_page(page_file, width=width, height=900) as (page, _):
+            page.emulate_media(media=media)
+            problems = line_break_problems(measure_lines(page), _keep(doc))
+        assert _thai(problems) == [], (page_file.name, problems[:10])
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -77,7 +106,8 @@ def test_every_line_holds_its_marks_in_print(doc: Document) -> None:
         short = page.evaluate("""() => {
           const ctx = document.createElement('canvas').getContext('2d');
           const out = [];
-          for (const el of document.querySelectorAll('main p, main td, main th, main h1, main h2, main h3, main li, main caption')) {
+          const sel = 'main p, main td, main th, main h1, main h2, main h3, main li, main caption';
+          for (const el of document.querySelectorAll(sel)) {
             const text = el.textContent.trim(); if (!text) continue;
             const cs = getComputedStyle(el);
             // measured at 100 px and scaled: small sizes round the ink to whole pixels
@@ -113,6 +143,7 @@ def test_the_portfolio_and_the_index_fit_every_width(other_pages: dict[str, obje
     width, media = LAYOUTS[layout]
     with chromium_page(other_pages[name], width=width, height=900) as (page, log):
         page.emulate_media(media=media)
+        assert _thai(line_break_problems(measure_lines(page))) == []
         assert page.evaluate(OVERFLOWING_CELLS) == []
         assert page.evaluate(SIDEWAYS) == []
         if layout == "phone":

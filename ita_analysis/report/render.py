@@ -35,6 +35,7 @@ from .. import __version__
 from .._fastimport import nbformat  # without jsonschema's 1.2 s optional checker (see there)
 from ..errors import ItaError, ParameterError
 from ..thai import apply_digits
+from ..thaibreak import CSS as BREAK_CSS
 from .browser import CHROMIUM
 from .context import DEFAULT_ORG, DEFAULT_YEAR, ReportParams, build_context, check_parameters
 from .fonts import font_face_css
@@ -182,6 +183,7 @@ def export_html(nb: nbformat.NotebookNode, *, title: str = "", digits: str | Non
         "generator": f"ita-analysis {__version__}",
         "digits": digits,
         "synthetic_note": SYNTHETIC_NOTE if synthetic else "",
+        "break_css": BREAK_CSS,
     }}
     body, _ = exporter.from_notebook_node(nb, resources=resources_in)
     return body

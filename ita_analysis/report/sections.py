@@ -32,6 +32,7 @@ from ..thai import (
     thai_date,
     thai_month_year,
 )
+from ..thaibreak import wrap_html
 from .context import ANNEX_TITLES, SECTION_TITLES, ReportContext
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "sections"
@@ -146,12 +147,19 @@ def environment(digits: Digits) -> Environment:
                                 ANNEX_TITLES=ANNEX_TITLES, SYNTHETIC_NOTE=SYNTHETIC_NOTE)
 
 
+def keep_whole(org: dict[str, str]) -> tuple[str, ...]:
+    """Names a line should not break inside: the organisation and its places."""
+    return tuple(org[key] for key in ("name", "district", "province") if org.get(key))
+
+
 def _render(name: str, ctx: ReportContext, **values: Any) -> str:
+    """A section's HTML, with the points where its Thai lines may break marked."""
     template = environment(ctx.digits).get_template(f"{name}.html.j2")
-    return template.render(ctx=ctx, f=ctx.findings, fw=ctx.framework, org=ctx.org,
+    html = template.render(ctx=ctx, f=ctx.findings, fw=ctx.framework, org=ctx.org,
                            sec=ctx.sections, tab=ctx.tables,
                            target=_narrative().target_phrase(ctx.findings.target, ctx.digits),
                            **values).strip()
+    return wrap_html(html, keep=keep_whole(ctx.org))
 
 
 def _narrative() -> Any:
