@@ -100,7 +100,10 @@ def test_report_after_another_in_a_warm_kernel_equals_a_fresh_kernels(tmp_path: 
     assert warm_a_html != warm_b_html
     differing = sum(x.outputs != y.outputs for x, y in zip(sections, others, strict=False))
     assert differing >= len(others) - 1  # every section but, at most, one
-    assert 'id="sec-measures"' in warm_a_html and 'id="sec-measures"' not in warm_b_html
+    # A shows its own measures; B has none, so its measures section is a proposal
+    assert '<tbody class="measure"' in warm_a_html
+    assert '<tbody class="measure"' not in warm_b_html
+    assert '<tbody class="measure proposed"' in warm_b_html
 
 
 def test_render_report_with_the_warm_engine_matches_a_fresh_kernel(
