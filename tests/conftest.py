@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from _html import parse
 from bs4 import BeautifulSoup
 
 from ita_analysis.dataset import default_data_dir, load_dataset, synthetic_data_dir
@@ -44,11 +45,11 @@ class Document:
 
     @property
     def soup(self) -> BeautifulSoup:
-        return BeautifulSoup(self.html, "html.parser")
+        return parse(self.html)
 
     @property
     def annex(self) -> BeautifulSoup:
-        return BeautifulSoup(self.files.annex.read_text(encoding="utf-8"), "html.parser")
+        return parse(self.files.annex.read_text(encoding="utf-8"))
 
 
 def document_cases() -> dict[str, Case]:

@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from bs4 import BeautifulSoup
+from _html import parse
 
 from ita_analysis.batch import (
     BatchLockedError,
@@ -203,7 +203,7 @@ def temp_files(root: Path) -> list[Path]:
 
 
 def indexed(page: Path) -> list[str]:
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    soup = parse(page.read_text(encoding="utf-8"))
     return sorted(tr["data-org"] for tr in soup.select("#reports tbody tr[data-org]"))
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from _browser import ARTIFACTS, needs_browser, require_playwright
+from _html import parse
 from bs4 import BeautifulSoup
 
 from ita_analysis.dataset import load_dataset, synthetic_data_dir
@@ -73,7 +74,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _soup(page: Path) -> BeautifulSoup:
-    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return parse(page.read_text(encoding="utf-8"))
 
 
 # -- the page as written -----------------------------------------------------------------------

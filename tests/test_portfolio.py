@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _html import parse
 from bs4 import BeautifulSoup
 
 from ita_analysis import portfolio_charts as pc
@@ -321,9 +322,9 @@ class Rendered:
     def __init__(self, files, digits: str) -> None:
         self.files = files
         self.html = files.html.read_text(encoding="utf-8")
-        self.soup = BeautifulSoup(self.html, "html.parser")
+        self.soup = parse(self.html)
         self.summary = json.loads(files.summary.read_text(encoding="utf-8"))
-        self.annex = BeautifulSoup(files.annex.read_text(encoding="utf-8"), "html.parser")
+        self.annex = parse(files.annex.read_text(encoding="utf-8"))
         self.digits = digits
 
     def text(self, el: object) -> str:
@@ -451,7 +452,7 @@ def test_document_is_thai_self_contained_and_shows_no_code(rendered: Rendered) -
 
 
 def _body_text(soup: BeautifulSoup) -> str:
-    body = BeautifulSoup(str(soup.body), "html.parser")
+    body = parse(str(soup.body))
     for el in body.find_all(["code", "style", "script"]):
         el.decompose()
     return re.sub(r"\d+\.\d+\.\d+", "", body.get_text(" "))  # the program's version

@@ -51,12 +51,20 @@ def test_thai_text_is_drawn_in_the_embedded_sarabun(seed_html: Path) -> None:
     assert used and all(f["familyName"] == "Sarabun" and f["isCustomFont"] for f in used), used
 
 
-def test_print_layout_is_a4_with_page_breaks(seed_html: Path) -> None:
+def test_print_layout_is_a4_with_page_breaks_only_where_a_reader_expects_them(
+        seed_html: Path) -> None:
     with chromium_page(seed_html) as (page, _):
         page.emulate_media(media="print")
         breaks = page.evaluate("""Array.from(document.querySelectorAll('section.main'))
             .map(s => getComputedStyle(s).breakBefore)""")
-        assert breaks and set(breaks) == {"page"}
+        assert breaks and set(breaks) == {"auto"}  # sections follow on, no forced page
+        assert page.evaluate("getComputedStyle(document.querySelector('.cover')).breakAfter") \
+            == "page"
+        assert page.evaluate("""['breakBefore', 'breakAfter'].map(p =>
+            getComputedStyle(document.querySelector('.contents'))[p])""") == ["page", "page"]
+        headings = page.evaluate("""Array.from(document.querySelectorAll('h2, h3'))
+            .map(h => getComputedStyle(h).breakAfter)""")
+        assert set(headings) == {"avoid"}
         sheets = page.evaluate("""Array.from(document.styleSheets).flatMap(s =>
             Array.from(s.cssRules)).filter(r => r.type === CSSRule.PAGE_RULE)
             .map(r => r.cssText)""")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from _html import parse
 from bs4 import BeautifulSoup
 from conftest import Document
 
@@ -33,7 +34,7 @@ def doc(request: pytest.FixtureRequest, documents: dict[str, Document]) -> Docum
 def _ours(soup: BeautifulSoup) -> BeautifulSoup:
     """The page without what is not our prose: style, scripts, charts' SVG, and the agency's
     own measures (quoted as they wrote them)."""
-    body = BeautifulSoup(str(soup.body), "html.parser")
+    body = parse(str(soup.body))
     for el in body.select("style, script, svg, tbody.measure:not(.proposed) td"):
         el.decompose()
     return body
