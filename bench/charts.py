@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 
 from ita_analysis import charts
 from ita_analysis import portfolio_charts as pc
+from ita_analysis.chart_style import WIDTH_IN, render
 from ita_analysis.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.findings import analyse
 from ita_analysis.portfolio import analyse_portfolio
@@ -37,6 +38,7 @@ COLD = """
 import time
 t0 = time.perf_counter()
 from ita_analysis import charts
+from ita_analysis.chart_style import WIDTH_IN, render
 from ita_analysis.dataset import load_dataset
 from ita_analysis.findings import analyse
 f = analyse(load_dataset(), "nongsaeng-prachinburi", 2565)
@@ -49,12 +51,12 @@ print(time.perf_counter() - t1)
 
 def _floor() -> str:
     def draw() -> Figure:
-        fig = Figure(figsize=(charts.WIDTH_IN, 3.0))
+        fig = Figure(figsize=(WIDTH_IN, 3.0))
         FigureCanvasAgg(fig)
         fig.add_subplot()
         return fig
 
-    return charts._render("bench", "floor", draw)
+    return render("bench", "floor", draw)
 
 
 def _median_ms(fn: Callable[[], object], repeat: int) -> float:
