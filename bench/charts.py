@@ -3,7 +3,9 @@
     .venv/bin/python bench/charts.py [--repeat 15]
 
 In one warm process, each public chart function (the SVG text a document inlines) is run
-once unmeasured, then ``--repeat`` times; the median is kept. The data are the ones a user
+once unmeasured, then ``--repeat`` rounds in which every chart runs once, in turn (so that a
+busy machine slows all of them alike); the median of each is kept, as CPU time of the process
+(what drawing costs, whatever else the machine runs) and as wall time. The data are the ones a user
 renders: the seed organisation (indicators, tools, peers), the synthetic organisation
 syn-sao-001 in 2567 with five years of history, and the synthetic province's portfolio of
 2567 (80 organisations). The **floor** is an empty figure of the report's chart size in the
@@ -12,7 +14,7 @@ same style, saved to SVG through the same clean-up: what any chart pays before d
 Also measured: **cold**, a new Python process that imports the package and draws the
 report's charts once (what ``ita-analysis report`` pays for its charts in its kernel).
 
-The last line is machine-readable: ``floor_ms=<ms> <chart>_ms=<ms> ... cold_s=<s>``.
+The last line is machine-readable (CPU medians): ``floor_ms=<ms> <chart>_ms=<ms> ... cold_s=<s>``.
 """
 
 from __future__ import annotations
@@ -59,14 +61,20 @@ def _floor() -> str:
     return render("bench", "floor", draw)
 
 
-def _median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
+def _medians(jobs: dict[str, Callable[[], object]], repeat: int) -> dict[str, tuple[float, float]]:
+    """Median (CPU ms, wall ms) of each job over ``repeat`` interleaved rounds."""
+    for fn in jobs.values():
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
+    cpu: dict[str, list[float]] = {name: [] for name in jobs}
+    wall: dict[str, list[float]] = {name: [] for name in jobs}
+    for _ in range(repeat):
+        for name, fn in jobs.items():
+            c0, w0 = time.process_time(), time.perf_counter()
+            fn()
+            cpu[name].append(time.process_time() - c0)
+            wall[name].append(time.perf_counter() - w0)
+    return {name: (statistics.median(cpu[name]) * 1000, statistics.median(wall[name]) * 1000)
+            for name in jobs}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,16 +100,16 @@ def main(argv: list[str] | None = None) -> int:
         "pf_movement": lambda: pc.movement_chart(portfolio.movement, portfolio.fiscal_year,
                                                  portfolio.target, "thai"),
     }
-    results = {name: _median_ms(fn, args.repeat) for name, fn in jobs.items()}
-    floor = results["floor"]
-    print(f"{'chart':<14}{'median ms':>10}{'x floor':>9}")
-    for name, ms in results.items():
-        print(f"{name:<14}{ms:>10.1f}{ms / floor:>9.2f}")
+    results = _medians(jobs, args.repeat)
+    floor = results["floor"][0]
+    print(f"{'chart':<14}{'CPU ms':>9}{'x floor':>9}{'wall ms':>9}")
+    for name, (cpu_ms, wall_ms) in results.items():
+        print(f"{name:<14}{cpu_ms:>9.1f}{cpu_ms / floor:>9.2f}{wall_ms:>9.1f}")
     cold = subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True,
                           check=True)
     cold_s = float(cold.stdout.strip().splitlines()[-1])
     print(f"cold: first indicator + tool chart in a new process: {cold_s:.2f} s")
-    print(" ".join(f"{name}_ms={ms:.1f}" for name, ms in results.items())
+    print(" ".join(f"{name}_ms={cpu_ms:.1f}" for name, (cpu_ms, _) in results.items())
           + f" cold_s={cold_s:.2f}")
     return 0
 
