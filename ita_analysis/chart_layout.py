@@ -15,7 +15,7 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import ScaledTranslation
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 from .chart_labels import Above, labels_above, legend_columns, text_size
 from .chart_style import (
@@ -159,8 +159,8 @@ def marks_height(plan: Sequence[Above]) -> float:
 
 
 def draw_marks(ax: Axes, marks: Sequence[Mark], plan: Sequence[Above]) -> None:
-    """Each mark's line across the axes and its label above them; a label above the first
-    row gets a leader, the line continued up to it."""
+    """Each mark's line across the axes and its label above them where ``plan`` put it; a
+    label above the first row gets a leader, the line continued up to it."""
     fig = ax.get_figure()
     axes_h = ax.get_position().height * fig.get_figheight()
     step = line_height() + ABOVE_ROW_GAP_PT / 72
@@ -173,7 +173,8 @@ def draw_marks(ax: Axes, marks: Sequence[Mark], plan: Sequence[Above]) -> None:
             top = 1 + (lift - ABOVE_GAP_PT / 72 / 2) / axes_h
             ax.plot([mark.x, mark.x], [1, top], transform=ax.get_xaxis_transform(),
                     clip_on=False, zorder=3, **style)
-        nudge = {"center": 0, "right": -1, "left": 1}[above.ha] * ABOVE_GAP_PT / 72 / 2
-        ax.text(mark.x, 1, mark.text, transform=ax.get_xaxis_transform()
-                + ScaledTranslation(nudge, lift, fig.dpi_scale_trans), ha=above.ha, va="bottom",
+        # at the left edge the plan gave it (in inches from the figure's left edge)
+        at = blended_transform_factory(fig.dpi_scale_trans, ax.transAxes) \
+            + ScaledTranslation(0, lift, fig.dpi_scale_trans)
+        ax.text(above.left, 1, mark.text, transform=at, ha="left", va="bottom",
                 color=mark.colour, gid=f"{mark.gid}-label")

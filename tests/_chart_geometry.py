@@ -95,7 +95,9 @@ def draw(fig: Figure) -> Drawn:
 
 def _segment_touches(p: np.ndarray, q: np.ndarray, box: Box) -> bool:
     steps = max(1, math.ceil(float(np.hypot(*(q - p))) * 4))  # every quarter pixel
-    return any(box.contains(*(p + (q - p) * k / steps)) for k in range(steps + 1))
+    pts = p + (q - p) * (np.arange(steps + 1) / steps)[:, None]
+    return bool(np.any((pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1)
+                       & (pts[:, 1] >= box.y0) & (pts[:, 1] <= box.y1)))
 
 
 def _own_bar(label: Label) -> str | None:
