@@ -1,12 +1,17 @@
-"""Where a chart's labels go: free places computed from what the chart draws.
+"""Where a chart's texts go, computed from the data and the texts' measured sizes.
 
 Why: a value label that a target line runs through, that sits on another series' line or
-that covers part of a bar cannot be read in a printed official document. Instead of fixed
-offsets that happen to work for one organisation's numbers, each label tries a short list of
-candidate places, nearest first, and takes the first one whose box stays inside its area and
-keeps a clearance from everything already drawn there (``Keepout``): bars, lines, markers
-and the labels placed before it. Geometry is matplotlib's own (``Bbox``, ``Path``), in
-display coordinates of the figure, after the axes and their limits are final.
+that covers part of a bar cannot be read in a printed official document, and fixed offsets
+only work for the numbers they were tried on. Three tools:
+
+- ``text_size``: a text's size as matplotlib will lay it out, before anything is drawn, so that
+  margins and legends are fitted to their texts (``legend_columns``);
+- ``labels_above``: rows and alignments for the labels of reference lines above the axes
+  (the target, this organisation), searched so that none meets another or a leader;
+- ``place``: a label tries candidate places, nearest first, and takes the first whose box
+  stays inside its area and keeps a clearance from everything in a ``Keepout`` (bars, lines,
+  the labels placed before it). Geometry is matplotlib's (``Bbox``, ``Path``), in display
+  pixels, once the axes and their limits are final.
 """
 
 from __future__ import annotations
@@ -17,11 +22,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import matplotlib
-import numpy as np
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 from matplotlib.text import Text
@@ -45,8 +48,8 @@ class Candidate:
 
 @dataclass
 class Keepout:
-    """What a label may not touch, in display pixels: boxes (bars, markers, labels) and
-    polylines (series, reference lines) with their half widths."""
+    """What a label may not touch, in display pixels: boxes (bars, labels) and lines (a
+    target line) with their half widths."""
 
     dpi: float
     boxes: list[Bbox] = field(default_factory=list)
@@ -62,17 +65,6 @@ class Keepout:
     def add_bars(self, bars: Iterable[Patch]) -> None:
         for bar in bars:
             self.boxes.append(bar.get_window_extent())
-
-    def add_line(self, line: Line2D) -> None:
-        """A drawn line: its path, and a box around each of its markers."""
-        xy = line.get_transform().transform(np.column_stack(line.get_data()))
-        half = line.get_linewidth() * self.dpi / 72 / 2
-        if line.get_linestyle() not in ("None", "none", " ", ""):
-            self.lines.append((Path(xy), half))
-        if line.get_marker() not in (None, "None", "none", " ", ""):
-            r = (line.get_markersize() + line.get_markeredgewidth()) * self.dpi / 72 / 2
-            for x, y in xy:
-                self.boxes.append(Bbox([[x - r, y - r], [x + r, y + r]]))
 
     def add_segment(self, start: Sequence[float], end: Sequence[float], width_pt: float) -> None:
         """A straight line given in display pixels (a target line, a leader)."""
