@@ -1,48 +1,75 @@
-"""Charts of a report as inline SVG text, set in Sarabun: the one place that styles matplotlib.
+"""The report's charts as inline SVG text, set in Sarabun (style: ``chart_style``).
 
-Why SVG with glyphs as paths: the report is read on screen, printed and posted on agencies'
-websites, so a chart must look the same whatever fonts the reader has. Text drawn as paths
-needs no font on the reader's machine; Sarabun is the open successor of the government's
-TH Sarabun PSK, so charts match the document's typeface.
-
-Why no global state: styles are applied with ``matplotlib.rc_context`` and figures are made
-with ``matplotlib.figure.Figure`` on an Agg canvas, never through pyplot, so a notebook's own
-plots are untouched. Output is deterministic (fixed hash salt, no date) and every element id
-carries a per-chart prefix, so several charts can sit inline in one HTML page.
-
-A glyph missing from Sarabun would print as an empty box in an official document; drawing is
-done under ``fail_on_missing_glyphs`` so that it raises ``ChartError`` instead.
+- ``indicator_chart``: the indicators' scores as bars coloured by tool, the target line, and
+  the scores in a column beside the bars where no line or bar can reach them;
+- ``tool_chart``: the tools (named in Thai) and the overall score, the same way;
+- ``history_chart``: the tools' and the overall score's lines over the years, the overall
+  scores written in a row under the years;
+- ``peer_chart``: where the organisation's overall score falls among its peers'.
 """
 
 from __future__ import annotations
 
-import io
 import math
-import re
-import warnings
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import quoteattr
 
-import fontpkg
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator
+from matplotlib.transforms import ScaledTranslation
 
-from .errors import ItaError
+from .chart_labels import text_size
+from .chart_layout import (
+    BAR_IN,
+    VALUE_GAP_PT,
+    Frame,
+    Mark,
+    count_ticks,
+    draw_marks,
+    foot_legend,
+    line_height,
+    marks_height,
+    plan_marks,
+    spaced_ticks,
+    target_mark,
+    xaxis_height,
+    yaxis_width,
+)
+from .chart_style import (
+    BELOW_COLOUR,
+    FONT_FAMILY,
+    GRID_COLOUR,
+    MUTED_COLOUR,
+    OVERALL_COLOUR,
+    OVERALL_TH,
+    PAD_IN,
+    PEERS_TH,
+    SCORE_TH,
+    TARGET_COLOUR,
+    TARGET_DASH,
+    TEXT_COLOUR,
+    TEXT_PT,
+    TICK_PT,
+    TOOL_COLOURS,
+    ChartError,
+    chart_style,
+    colour_of,
+    fail_on_missing_glyphs,
+    new_figure,
+    register_fonts,
+    render,
+    score_formatter,
+    target_text,
+    tool_label,
+)
 from .findings import Findings
 from .thai import Digits, apply_digits, check_digits, format_number, format_score
 
 __all__ = [
-    "FONT_FAMILY",
+    "FONT_FAMILY",  # the style's names, kept here for callers of earlier versions
     "ChartError",
     "chart_style",
     "fail_on_missing_glyphs",
@@ -53,320 +80,199 @@ __all__ = [
     "tool_chart",
 ]
 
-FONT_FAMILY = "Sarabun"
-FONT_WEIGHTS = (400, 700)
-WIDTH_IN = 6.3  # the text width of an A4 page with 2.5 cm margins, in inches
-# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies and in grey.
-TOOL_COLOURS = {"IIT": "#0072B2", "EIT": "#E69F00", "OIT": "#009E73"}
-SPARE_COLOURS = ("#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-OVERALL_COLOUR = "#4D4D4D"
-TARGET_COLOUR = "#B2182B"
-TEXT_COLOUR = "#222222"
-MUTED_COLOUR = "#BBBBBB"
-OVERALL_TH = "ภาพรวม"
-TARGET_TH = "ค่าเป้าหมาย"
-_MISSING_GLYPH = r"Glyph .* missing from"
+INDICATOR_ROW_IN = 0.3  # row pitch of the indicator chart
+TOOL_ROW_IN = 0.46  # row pitch of the tool chart (two-line names)
+OVERALL_GAP = 0.25  # extra rows between the tools and the overall score
+HISTORY_AXES_IN = 2.3
+HISTORY_MAX_YEARS = 6  # as many scores "100.00" as fit side by side under the years
+HISTORY_ROW_GAP_PT = 2.0  # between the years and the overall scores under them
+PEER_AXES_IN = 1.7
+TOOL_LINE = {"linewidth": 1.2, "marker": "o", "markersize": 3.5}
+OVERALL_LINE = {"linewidth": 2.4, "marker": "o", "markersize": 5.0}
+YEAR_ROW_TH = "ปีงบประมาณ"
+OVERALL_SCORE_TH = "คะแนนภาพรวม"
+THIS_ORG_TH = "หน่วยงานนี้"
 
 
-class ChartError(ItaError):
-    """A chart could not be drawn as the report needs it (e.g. a glyph missing from Sarabun)."""
+# -- bar charts with a column of values -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Bar:
+    y: float
+    label: str
+    value: float
+    colour: str
+    key: str  # the series (tool code, or "overall") for tests and the legend
 
 
-# -- fonts and style ---------------------------------------------------------------------------
+def _bar_figure(bars: Sequence[Bar], target: float, digits: Digits, pitch: float,
+                legend: Sequence[tuple[str, str]] = ()) -> Figure:
+    """Horizontal bars 0–100 named on the left; their values in a column right of the axes,
+    where neither the target line nor a bar can reach them (those below the target in the
+    tables' red); the target labelled above."""
+    fig = new_figure()
+    values = [format_score(b.value, digits) for b in bars]
+    value_w = max(text_size(v, TEXT_PT)[0] for v in values)
+    ticks = [0, 20, 40, 60, 80, 100]
+    tick_labels = [format_number(t, 0, digits) for t in ticks]
+    legend_h = 0.0
+    if legend:
+        handles = [Patch(color=colour) for colour, _ in legend]
+        legend_h = foot_legend(fig, handles, [text for _, text in legend])
+    span = max(b.y for b in bars) - min(b.y for b in bars) + 1
+    frame = Frame(
+        left=PAD_IN + TICK_PT / 72 + max(text_size(b.label, TEXT_PT)[0] for b in bars),
+        right=PAD_IN + VALUE_GAP_PT / 72 + value_w,
+        top=PAD_IN, bottom=PAD_IN + legend_h + xaxis_height(tick_labels, SCORE_TH),
+        axes_height=span * pitch)
+    marks = [target_mark(target, digits)]
+    plan = plan_marks(marks, frame, fig, (0, 100))
+    frame.top += marks_height(plan)
+    ax = frame.axes(fig)
+    ys = [b.y for b in bars]
+    ax.barh(ys, [b.value for b in bars], color=[b.colour for b in bars], height=BAR_IN / pitch,
+            zorder=2, gid="bars")
+    column_x = 1 + (VALUE_GAP_PT / 72 + value_w) / frame.axes_width(fig)
+    for b, text in zip(bars, values, strict=True):
+        ax.text(column_x, b.y, text, transform=ax.get_yaxis_transform(), ha="right",
+                va="center", color=BELOW_COLOUR if b.value < target else TEXT_COLOUR,
+                gid=f"value-{b.key}")
+    ax.set_yticks(ys, [b.label for b in bars])
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(max(ys) + 0.5, min(ys) - 0.5)
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(score_formatter(digits))
+    ax.grid(axis="x", color=GRID_COLOUR, linewidth=0.6, zorder=0)
+    ax.set_xlabel(SCORE_TH)
+    draw_marks(ax, marks, plan)
+    return fig
 
-@cache
-def register_fonts() -> Path:
-    """Make Sarabun (regular and bold) known to matplotlib once; returns the regular file."""
-    paths = [Path(fontpkg.path(FONT_FAMILY, weight=w)) for w in FONT_WEIGHTS]
-    for path in paths:
-        font_manager.fontManager.addfont(str(path))
-    return paths[0]
-
-
-def _rc(salt: str) -> dict[str, Any]:
-    return {
-        "font.family": [FONT_FAMILY],  # no fallback: a missing glyph must be noticed
-        "font.size": 10,
-        "text.color": TEXT_COLOUR,
-        "axes.edgecolor": "#666666",
-        "axes.labelcolor": TEXT_COLOUR,
-        "axes.linewidth": 0.8,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.unicode_minus": False,
-        "xtick.color": "#444444",
-        "ytick.color": "#444444",
-        "legend.frameon": False,
-        "svg.fonttype": "path",  # glyphs as paths: no font needed where the SVG is read
-        "svg.hashsalt": salt,  # fixed ids, so the same input gives the same bytes
-        "svg.image_inline": True,
-    }
-
-
-@contextmanager
-def fail_on_missing_glyphs() -> Iterator[None]:
-    """Turn matplotlib's "Glyph … missing from font" warning into ``ChartError``."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("error", message=_MISSING_GLYPH, category=UserWarning)
-        try:
-            yield
-        except UserWarning as exc:
-            if re.search(_MISSING_GLYPH, str(exc)):
-                raise ChartError(f"chart text has a character that {FONT_FAMILY} lacks: "
-                                 f"{exc}") from exc
-            raise
-
-
-@contextmanager
-def chart_style(salt: str = "ita-analysis") -> Iterator[None]:
-    """Sarabun, the report's chart style and strict glyph checking, for this block only."""
-    register_fonts()
-    with matplotlib.rc_context(_rc(salt)), fail_on_missing_glyphs():
-        yield
-
-
-def _figure(height_in: float) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=(WIDTH_IN, height_in))
-    FigureCanvasAgg(fig)
-    return fig, fig.add_subplot()
-
-
-def _svg(fig: Figure, prefix: str, label: str) -> str:
-    """SVG text ready to inline: no XML prolog, short ids unique to the chart, compacted,
-    and an accessible name."""
-    buf = io.StringIO()
-    # tight_layout() leaves a placeholder layout engine on the figure, and savefig lays out a
-    # figure that has one in a full extra pass before drawing it: the layout is final here
-    fig.set_layout_engine(None)
-    fig.savefig(buf, format="svg", metadata=dict.fromkeys(("Date", "Creator", "Format", "Type")))
-    text = buf.getvalue()
-    text = text[text.index("<svg"):]
-    text = _GLYPH_DEF.sub(_quantise_glyph, text)
-    text = _rename_ids(text, prefix)
-    text = _LONG_DECIMAL.sub(_shorten_number, text)
-    text = re.sub(r"\n[ \t]+", "\n", text)  # indentation
-    text = re.sub(r" \n", "\n", text)  # trailing spaces after path commands
-    return text.replace("<svg ", f"<svg role=\"img\" aria-label={quoteattr(label)} ", 1)
-
-
-# Glyph outlines come in 1/64 units of a 100-unit em (FreeType 26.6 at matplotlib's text-path
-# size). Stored in 1/2 units instead, an outline moves by at most 1/400 em (0.025 pt at 10 pt,
-# far below what screen or print shows) and its numbers are about a third shorter.
-GLYPH_STEP = 32
-_GLYPH_DEF = re.compile(r'(<path id="[^"]+" d=")([^"]*)(" transform="scale\(0\.015625\)")')
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_LONG_DECIMAL = re.compile(r"scale\([^)]*\)|-?\d+\.\d{3,}")
-
-
-def _quantise_glyph(m: re.Match[str]) -> str:
-    path = _NUMBER.sub(lambda n: str(round(float(n.group()) / GLYPH_STEP)), m.group(2))
-    scale = format(Decimal(GLYPH_STEP) / 64, "f")
-    return f'{m.group(1)}{path}" transform="scale({scale})"'
-
-
-def _shorten_number(m: re.Match[str]) -> str:
-    """Coordinates to 1/100 pt; the factors inside ``scale()`` are left exact."""
-    text = m.group()
-    if text.startswith("scale"):
-        return text
-    short = format(round(Decimal(text), 2), "f").rstrip("0").rstrip(".")
-    return "0" if short in ("-0", "") else short
-
-
-def _rename_ids(text: str, prefix: str) -> str:
-    """Ids that something refers to become ``<prefix><n>`` (n in base 36): short, and distinct
-    between charts inlined in one page. Ids that nothing refers to are dropped."""
-    used = list(dict.fromkeys(m.group(2) for m in _ID_REF.finditer(text)
-                              if m.group(1) != " id=\""))
-    names = {old: f"{prefix}{_base36(i)}" for i, old in enumerate(used)}
-
-    def swap(m: re.Match[str]) -> str:
-        if m.group(2) not in names:
-            return ""  # an unused id="..." (references always resolve to a defined id)
-        return f"{m.group(1)}{names[m.group(2)]}{m.group(3)}"
-
-    return _ID_REF.sub(swap, text)
-
-
-_ID_REF = re.compile(r'( id="|href="#|url\(#)([^")]+)([")])')
-
-
-def _base36(n: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-        if n == 0:
-            return out
-
-
-def _render(prefix: str, label: str, draw: Callable[[], Figure]) -> str:
-    with chart_style(salt=prefix):
-        return _svg(draw(), prefix, label)
-
-
-def _colour(code: str, codes: Sequence[str]) -> str:
-    if code in TOOL_COLOURS:
-        return TOOL_COLOURS[code]
-    spare = [c for c in codes if c not in TOOL_COLOURS]
-    return SPARE_COLOURS[spare.index(code) % len(SPARE_COLOURS)]
-
-
-def _score_axis(formatter_digits: Digits) -> FuncFormatter:
-    return FuncFormatter(lambda v, _pos: format_number(v, 0, formatter_digits))
-
-
-def _target_line(ax: Axes, target: float, digits: Digits, vertical: bool,
-                 inside: bool = False) -> None:
-    """The target as a dashed line, labelled above the axes (or inside, near the top)."""
-    label = f"{TARGET_TH} {format_number(target, 0 if float(target).is_integer() else 2, digits)}"
-    style = {"color": TARGET_COLOUR, "linewidth": 1.1, "linestyle": (0, (4, 3)), "zorder": 3}
-    if vertical and inside:
-        ax.axvline(target, **style)
-        ax.text(target, 0.97, " " + label, transform=ax.get_xaxis_transform(), ha="left",
-                va="top", color=TARGET_COLOUR, fontsize=9, zorder=5,
-                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"})
-    elif vertical:
-        ax.axvline(target, **style)
-        ax.text(target, 1.0, label, transform=ax.get_xaxis_transform(), ha="center",
-                va="bottom", color=TARGET_COLOUR, fontsize=9)
-    else:
-        ax.axhline(target, **style)
-        ax.text(1.0, target, " " + label, transform=ax.get_yaxis_transform(), ha="left",
-                va="center", color=TARGET_COLOUR, fontsize=9)
-
-
-def _bar_label(ax: Axes, value: float, position: float, digits: Digits, horizontal: bool,
-               inside_from: float) -> None:
-    """A score at the end of its bar: inside in white when the bar is long enough."""
-    text = format_score(value, digits)
-    inside = value >= inside_from
-    colour = "white" if inside else TEXT_COLOUR
-    if horizontal:
-        x = value - 1.2 if inside else value + 1.2
-        ax.text(x, position, text, ha="right" if inside else "left", va="center",
-                color=colour, fontsize=9, zorder=4)
-    else:
-        ax.text(position, value + 1.2, text, ha="center", va="bottom", color=TEXT_COLOUR,
-                fontsize=9, zorder=4)
-
-
-# -- charts -----------------------------------------------------------------------------------
 
 def indicator_chart(f: Findings, digits: Digits = "thai") -> str:
     """Horizontal bars for the indicators, coloured by tool, with the target line."""
     check_digits(digits)
     label = apply_digits(f"คะแนนรายตัวชี้วัด ปีงบประมาณ พ.ศ. {f.fiscal_year}", digits)
-    return _render("ita-i", label, lambda: _indicator_figure(f, digits))
+    return render("ita-i", label, lambda: _indicator_figure(f, digits))
 
 
 def _indicator_figure(f: Findings, digits: Digits) -> Figure:
     inds = sorted(f.indicators, key=lambda i: i.number)
     codes = [t.code for t in f.tools]
-    fig, ax = _figure(0.42 * len(inds) + 1.1)
-    ys = list(range(len(inds)))
-    colours = [_colour(i.tool, codes) for i in inds]
-    ax.barh(ys, [i.score_2dp for i in inds], color=colours, height=0.68, zorder=2)
-    for y, ind in zip(ys, inds, strict=True):
-        _bar_label(ax, ind.score_2dp, y, digits, horizontal=True, inside_from=25)
-    ax.set_yticks(ys, [apply_digits(f"{i.number}. {i.name_th}", digits) for i in inds])
-    ax.tick_params(axis="y", length=0)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.xaxis.set_major_locator(FixedLocator([0, 20, 40, 60, 80, 100]))
-    ax.xaxis.set_major_formatter(_score_axis(digits))
-    ax.grid(axis="x", color="#E5E5E5", linewidth=0.6, zorder=0)
-    ax.set_xlabel("คะแนน")
-    _target_line(ax, f.target, digits, vertical=True)
-    handles = [Patch(color=_colour(c, codes), label=c) for c in codes]
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), bbox_to_anchor=(0.5, 0),
-               handlelength=1.2, columnspacing=1.6, fontsize=9)
-    fig.tight_layout(rect=(0, 0.06, 1, 0.96))
-    return fig
+    bars = [Bar(y, apply_digits(f"{i.number}. {i.name_th}", digits), i.score_2dp,
+                colour_of(i.tool, codes), i.tool) for y, i in enumerate(inds)]
+    legend = [(colour_of(t.code, codes), tool_label(t.code, t.name_th)) for t in f.tools]
+    return _bar_figure(bars, f.target, digits, INDICATOR_ROW_IN, legend)
 
 
 def tool_chart(f: Findings, digits: Digits = "thai") -> str:
-    """The tools and the overall score as columns against the target line."""
+    """The tools (named in Thai, with their weights) and the overall score as bars against
+    the target line."""
     check_digits(digits)
     label = apply_digits(f"คะแนนรายเครื่องมือและคะแนนภาพรวม ปีงบประมาณ พ.ศ. {f.fiscal_year}",
                          digits)
-    return _render("ita-t", label, lambda: _tool_figure(f, digits))
+    return render("ita-t", label, lambda: _tool_figure(f, digits))
 
 
 def _tool_figure(f: Findings, digits: Digits) -> Figure:
     codes = [t.code for t in f.tools]
-    names = []
-    for t in f.tools:
+    bars = []
+    for y, t in enumerate(f.tools):
         weight = format_number(Decimal(str(t.weight)) * 100, 0, digits)
-        names.append(f"{t.code}\n(ร้อยละ {weight})")
-    names.append(OVERALL_TH)
-    values = [t.score_2dp for t in f.tools] + [f.overall_2dp]
-    colours = [_colour(c, codes) for c in codes] + [OVERALL_COLOUR]
-    fig, ax = _figure(3.0)
-    xs = list(range(len(values)))
-    ax.bar(xs, values, color=colours, width=0.6, zorder=2)
-    for x, v in zip(xs, values, strict=True):
-        _bar_label(ax, v, x, digits, horizontal=False, inside_from=math.inf)
-    ax.set_xticks(xs, names)
-    ax.tick_params(axis="x", length=0)
-    ax.set_ylim(0, 108)
-    ax.yaxis.set_major_locator(FixedLocator([0, 20, 40, 60, 80, 100]))
-    ax.yaxis.set_major_formatter(_score_axis(digits))
-    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6, zorder=0)
-    ax.set_ylabel("คะแนน")
-    _target_line(ax, f.target, digits, vertical=False)
-    fig.tight_layout()
-    return fig
+        bars.append(Bar(y, f"{tool_label(t.code, t.name_th)}\nค่าน้ำหนักร้อยละ {weight}",
+                        t.score_2dp, colour_of(t.code, codes), t.code))
+    bars.append(Bar(len(f.tools) + OVERALL_GAP, OVERALL_TH, f.overall_2dp, OVERALL_COLOUR,
+                    "overall"))
+    return _bar_figure(bars, f.target, digits, TOOL_ROW_IN)
 
+
+# -- history ----------------------------------------------------------------------------------
 
 def history_chart(f: Findings, digits: Digits = "thai") -> str | None:
-    """Overall and tool scores over the fiscal years on record; None with fewer than two."""
+    """Overall and tool scores over the fiscal years on record (the latest six); None with
+    fewer than two."""
     check_digits(digits)
     if len(f.history) < 2:
         return None
+    f = f.model_copy(update={"history": _recent(f.history)})
     years = [int(h["fiscal_year"]) for h in f.history]
     label = apply_digits(f"คะแนนภาพรวมและรายเครื่องมือ ปีงบประมาณ พ.ศ. {years[0]}–{years[-1]}",
                          digits)
-    return _render("ita-h", label, lambda: _history_figure(f, digits))
+    return render("ita-h", label, lambda: _history_figure(f, digits))
+
+
+def _recent(history: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The latest ``HISTORY_MAX_YEARS`` years, oldest first."""
+    return sorted(history, key=lambda h: int(h["fiscal_year"]))[-HISTORY_MAX_YEARS:]
 
 
 def _history_figure(f: Findings, digits: Digits) -> Figure:
-    history = sorted(f.history, key=lambda h: int(h["fiscal_year"]))
+    """Lines of the tools and the overall score; the overall scores written in a row under
+    the years, a small table that no line, marker or target line can reach."""
+    history = _recent(f.history)
     years = [int(h["fiscal_year"]) for h in history]
     codes = list(dict.fromkeys(c for h in history for c in h.get("tools", {})))
-    fig, ax = _figure(3.2)
-    lowest = float(f.target)
-    for code in codes:
-        pts = [(int(h["fiscal_year"]), float(h["tools"][code])) for h in history
-               if code in h.get("tools", {})]
-        lowest = min([lowest, *(v for _, v in pts)])
-        ax.plot(*zip(*pts, strict=True), color=_colour(code, codes), linewidth=1.2,
-                marker="o", markersize=3.5, label=code, zorder=3)
+    names = {t.code: tool_label(t.code, t.name_th) for t in f.tools}
+    series = {code: [(int(h["fiscal_year"]), float(h["tools"][code])) for h in history
+                     if code in h.get("tools", {})] for code in codes}
     overall = [float(h["overall_2dp"]) for h in history]
-    lowest = min([lowest, *overall])
-    ax.plot(years, overall, color=OVERALL_COLOUR, linewidth=2.4, marker="o", markersize=5,
-            label=OVERALL_TH, zorder=4)
-    for x, v in zip(years, overall, strict=True):
-        ax.annotate(format_score(v, digits), (x, v), textcoords="offset points", xytext=(0, 8),
-                    ha="center", fontsize=8.5, color=OVERALL_COLOUR, zorder=5,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
-                          "alpha": 0.85})
-    ax.set_xticks(years, [apply_digits(str(y), digits) for y in years])
-    ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
+    target = float(f.target)
+
+    fig = new_figure()
+    handles = [Line2D([], [], color=colour_of(c, codes), **TOOL_LINE) for c in codes]
+    handles += [Line2D([], [], color=OVERALL_COLOUR, **OVERALL_LINE),
+                Line2D([], [], color=TARGET_COLOUR, linestyle=TARGET_DASH, linewidth=1.1)]
+    labels = [names.get(c, c) for c in codes] + [OVERALL_TH, target_text(target, digits)]
+    legend_h = foot_legend(fig, handles, labels)
+
+    lowest = min([target, *overall, *(v for pts in series.values() for _, v in pts)])
     bottom = max(0.0, math.floor((lowest - 5) / 5) * 5)
-    ax.set_ylim(bottom, 103)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
-    ax.yaxis.set_major_formatter(_score_axis(digits))
-    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6, zorder=0)
-    ax.set_xlabel("ปีงบประมาณ (พ.ศ.)")
-    ax.set_ylabel("คะแนน")
-    _target_line(ax, f.target, digits, vertical=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=len(codes) + 1,
-              fontsize=9, handlelength=1.6)
-    fig.tight_layout()
+    ticks = [t for t in MaxNLocator(nbins=6, steps=[1, 2, 5, 10]).tick_values(bottom, 100)
+             if bottom <= t <= 100]
+    tick_labels = [format_number(t, 0, digits) for t in ticks]
+    year_labels = [apply_digits(str(y), digits) for y in years]
+    values = [format_score(v, digits) for v in overall]
+    row_h = line_height()
+    below = 2 * TICK_PT / 72 + row_h  # from the axes' bottom edge to the foot of the years
+    value_top = below + HISTORY_ROW_GAP_PT / 72
+    headers = (YEAR_ROW_TH, OVERALL_TH)
+    header_w = max(text_size(h, TEXT_PT)[0] for h in headers)
+    frame = Frame(left=PAD_IN + max(yaxis_width(tick_labels, SCORE_TH),
+                                    2 * TICK_PT / 72 + header_w),
+                  right=PAD_IN + max(text_size(t, TEXT_PT)[0] for t in [*year_labels, *values])
+                  / 2, top=PAD_IN + row_h / 2,
+                  bottom=PAD_IN + legend_h + value_top + row_h, axes_height=HISTORY_AXES_IN)
+    ax = frame.axes(fig)
+    per_pt = (100 - bottom) / (frame.axes_height * 72)  # score units per point, nearly
+    # the lowest tick label sits wholly above the axes' foot, clear of the row headers
+    ax.set_ylim(bottom - row_h * 72 / 2 * per_pt, 100 + OVERALL_LINE["markersize"] * per_pt)
+    ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+    ax.axhline(target, color=TARGET_COLOUR, linestyle=TARGET_DASH, linewidth=1.1, zorder=3,
+               gid="target")
+    for code, pts in series.items():
+        ax.plot(*zip(*pts, strict=True), color=colour_of(code, codes), zorder=3,
+                gid=f"series-{code}", **TOOL_LINE)
+    ax.plot(years, overall, color=OVERALL_COLOUR, zorder=4, gid="series-overall",
+            **OVERALL_LINE)
+    ax.set_xticks(years, year_labels)
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(score_formatter(digits))
+    ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6, zorder=0)
+    ax.set_ylabel(SCORE_TH)
+    down = ScaledTranslation(0, -value_top, fig.dpi_scale_trans)
+    for year, value, text in zip(years, overall, values, strict=True):
+        ax.text(year, 0, text, transform=ax.get_xaxis_transform() + down, ha="center",
+                va="top", color=BELOW_COLOUR if value < target else OVERALL_COLOUR,
+                gid="value-overall")
+    for i, header in enumerate(headers):
+        at = ScaledTranslation(-2 * TICK_PT / 72, -(TICK_PT * 2 / 72 if i == 0 else value_top),
+                               fig.dpi_scale_trans)
+        ax.text(0, 0, header, transform=ax.transAxes + at, ha="right", va="top",
+                color=OVERALL_COLOUR if i else TEXT_COLOUR, gid="row-header")
     return fig
 
+
+# -- peers ------------------------------------------------------------------------------------
 
 def peer_chart(f: Findings, peer_scores: list[float], digits: Digits = "thai") -> str | None:
     """Where the organisation's overall score falls among its peers' (a histogram of five-point
@@ -377,7 +283,7 @@ def peer_chart(f: Findings, peer_scores: list[float], digits: Digits = "thai") -
         return None
     label = apply_digits(f"การกระจายของคะแนนภาพรวมของหน่วยงานในกลุ่มเดียวกัน "
                          f"ปีงบประมาณ พ.ศ. {f.fiscal_year}", digits)
-    return _render("ita-p", label, lambda: _peer_figure(f, scores, digits))
+    return render("ita-p", label, lambda: _peer_figure(f, scores, digits))
 
 
 def _peer_figure(f: Findings, scores: list[float], digits: Digits) -> Figure:
@@ -388,24 +294,35 @@ def _peer_figure(f: Findings, scores: list[float], digits: Digits) -> Figure:
         i = min(int((s - low) // 5), len(counts) - 1)
         counts[i] += 1
     mine = min(int((f.overall_2dp - low) // 5), len(counts) - 1)
-    fig, ax = _figure(2.8)
+    fig = new_figure()
+    ticks = count_ticks(max(counts))
+    frame = Frame(left=PAD_IN + yaxis_width([format_number(t, 0, digits) for t in ticks],
+                                             PEERS_TH),
+                  right=PAD_IN + text_size(format_number(100, 0, digits), TEXT_PT)[0] / 2,
+                  top=PAD_IN,
+                  bottom=PAD_IN + xaxis_height([format_number(e, 0, digits) for e in edges],
+                                                OVERALL_SCORE_TH),
+                  axes_height=PEER_AXES_IN)
+    marks = [Mark(f.overall_2dp, f"{THIS_ORG_TH} {format_score(f.overall_2dp, digits)}",
+                  TOOL_COLOURS["IIT"], "solid", 1.6, "this")]
+    if low < f.target:
+        marks.append(target_mark(f.target, digits))
+    plan = plan_marks(marks, frame, fig, (low, 100))
+    frame.top += marks_height(plan)
+    ax = frame.axes(fig)
     colours = [OVERALL_COLOUR if i == mine else MUTED_COLOUR for i in range(len(counts))]
     ax.bar(edges[:-1], counts, width=5, align="edge", color=colours, edgecolor="white",
-           linewidth=0.8, zorder=2)
-    ax.axvline(f.overall_2dp, color=TOOL_COLOURS["IIT"], linewidth=1.6, zorder=4)
-    ax.text(f.overall_2dp, 1.0, f"หน่วยงานนี้ {format_score(f.overall_2dp, digits)}",
-            transform=ax.get_xaxis_transform(), va="bottom", fontsize=9,
-            ha="right" if f.overall_2dp >= (low + 100) / 2 else "left",
-            color=TOOL_COLOURS["IIT"])
-    if low < f.target:
-        _target_line(ax, f.target, digits, vertical=True, inside=True)
+           linewidth=0.8, zorder=2, gid="bars")
     ax.set_xlim(low, 100)
-    ax.xaxis.set_major_locator(FixedLocator(edges))
-    ax.xaxis.set_major_formatter(_score_axis(digits))
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
-    ax.yaxis.set_major_formatter(_score_axis(digits))
-    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6, zorder=0)
-    ax.set_xlabel("คะแนนภาพรวม")
-    ax.set_ylabel("จำนวนหน่วยงาน")
-    fig.tight_layout()
+    ax.set_ylim(0, max(counts) * 1.1)  # the top tick label stays below the labels above
+    labels = [format_number(e, 0, digits) for e in edges]
+    ax.xaxis.set_major_locator(FixedLocator(spaced_ticks(edges, labels, frame.axes_width(fig),
+                                                         (low, 100))))
+    ax.xaxis.set_major_formatter(score_formatter(digits))
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(score_formatter(digits))
+    ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6, zorder=0)
+    ax.set_xlabel(OVERALL_SCORE_TH)
+    ax.set_ylabel(PEERS_TH)
+    draw_marks(ax, marks, plan)
     return fig

@@ -12,7 +12,9 @@ import xml.etree.ElementTree as ET
 
 import matplotlib
 import pytest
+from _chart_geometry import MIN_PHONE_TEXT_PX, draw, phone_text_px, problems
 from matplotlib import font_manager
+from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from ita_analysis import charts
@@ -28,9 +30,12 @@ from ita_analysis.charts import (
 )
 from ita_analysis.dataset import load_dataset
 from ita_analysis.findings import Findings, analyse
-from ita_analysis.thai import apply_digits
+from ita_analysis.thai import apply_digits, format_score
 
 BUDGET = 60 * 1024  # bytes per chart: the whole report must stay under 300 KiB
+# The tools as a legend names them, worked by hand from the frameworks' Thai names.
+TOOL_NAMES = {"IIT": "ผู้มีส่วนได้ส่วนเสียภายใน (IIT)", "EIT": "ผู้มีส่วนได้ส่วนเสียภายนอก (EIT)",
+              "OIT": "การเปิดเผยข้อมูลสาธารณะ (OIT)"}
 DIGIT_MODES = ("thai", "arabic")
 PEERS = [62.0, 70.0, 75.5, 80.0, 82.0, 85.0, 88.0, 90.0, 91.0, 92.0, 95.0, 96.0, 97.0,
          98.47, 99.0]
@@ -165,14 +170,14 @@ def test_indicator_chart_says_the_right_things(seed, digits):
     for score in ("100.00", "99.61", "98.84", "98.45", "99.72", "99.57", "99.79", "93.75"):
         assert t(score, digits) in said
     assert t("ค่าเป้าหมาย 85", digits) in said
-    assert {"IIT", "EIT", "OIT", t("100", digits)} <= set(said)
+    assert set(TOOL_NAMES.values()) | {t("100", digits)} <= set(said)
 
 
 def test_tool_chart_shows_recomputed_tool_scores(seed):
     said = _said(tool_chart(seed, "arabic"))
     assert {"99.38", "99.69", "96.88", "98.47", "ภาพรวม"} <= set(said)
     assert "90.09" not in said  # the seed's mistaken EIT
-    assert any("(ร้อยละ 40)" in s for s in said)
+    assert set(TOOL_NAMES.values()) | {"ค่าน้ำหนักร้อยละ 40", "ค่าน้ำหนักร้อยละ 30"} <= set(said)
 
 
 def test_history_chart_years_and_none_with_one_year(seed, with_history):
@@ -203,3 +208,163 @@ def test_low_scores_draw_without_trouble(seed):
 def test_bad_digit_option_is_refused(seed):
     with pytest.raises(Exception, match="digits must be"):
         indicator_chart(seed, "roman")
+
+
+# -- where labels go: nothing touches a value label, at any data ------------------------------
+
+def _scored(base: Findings, indicators: list[float], tools: list[float], overall: float,
+            target: float | None = None) -> Findings:
+    target = base.target if target is None else target
+    inds = [i.model_copy(update={"score": v, "score_2dp": v, "meets_target": v >= target})
+            for i, v in zip(sorted(base.indicators, key=lambda i: i.number), indicators,
+                            strict=True)]
+    tls = [t.model_copy(update={"score": v, "score_2dp": v, "meets_target": v >= target})
+           for t, v in zip(base.tools, tools, strict=True)]
+    return base.model_copy(update={"indicators": inds, "tools": tls, "overall": overall,
+                                   "overall_2dp": overall, "target": target})
+
+
+def _history(first_year: int, rows: list[tuple[float, float, float, float]]) -> list[dict]:
+    """(overall, IIT, EIT, OIT) per year from ``first_year``."""
+    return [{"fiscal_year": first_year + k, "overall_2dp": o, "grade": "",
+             "tools": {"IIT": i, "EIT": e, "OIT": t}} for k, (o, i, e, t) in enumerate(rows)]
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    from ita_analysis.dataset import synthetic_data_dir
+
+    return load_dataset(synthetic_data_dir())
+
+
+@pytest.fixture(scope="module")
+def cases(seed, with_history, synthetic) -> dict[str, tuple[Findings, list[float]]]:
+    """Organisations to draw, each with the peer scores of its peer chart."""
+    def syn(org: str, year: int) -> Findings:
+        f = analyse(synthetic, org, year)
+        return f.model_copy(update={"history": [h for h in f.history
+                                                if int(h["fiscal_year"]) <= year]})
+
+    hundred = _scored(seed, [100.0] * 10, [100.0] * 3, 100.0)
+    at_target = _scored(seed, [85.0] * 10, [85.0] * 3, 85.0)
+    out = {
+        "seed": (seed, PEERS),
+        "seed with history": (with_history, PEERS),
+        "all 100": (hundred.model_copy(update={"history": _history(
+            2562, [(100.0, 100.0, 100.0, 100.0)] * 6)}), [100.0] * 12),
+        "all below the target": (_scored(seed, [12.5, 20.0, 35.0, 0.0, 60.0, 84.99, 70.0, 55.5,
+                                                25.0, 40.0], [30.5, 50.17, 32.5], 37.31)
+                                 .model_copy(update={"history": _history(
+                                     2563, [(37.31, 30.5, 50.17, 32.5), (2.5, 0.0, 10.0, 0.0),
+                                            (84.99, 84.98, 85.0, 84.99)])}),
+                                 [0.0, 3.0, 12.0, 37.31, 40.0]),
+        "exactly at the target": (at_target.model_copy(update={"history": _history(
+            2563, [(85.0, 85.0, 85.0, 85.0)] * 5)}), [85.0] * 6 + [84.99, 85.01]),
+        "ties and extremes": (_scored(seed, [90.0, 90.0, 90.0, 85.0, 85.0, 85.0, 100.0, 100.0,
+                                             0.0, 0.0], [88.0, 95.0, 0.0], 54.9)
+                              .model_copy(update={"history": _history(
+                                  2562, [(54.9, 88.0, 95.0, 0.0), (95.0, 0.0, 100.0, 88.0),
+                                         (54.9, 100.0, 0.0, 88.0), (85.0, 85.0, 85.0, 85.0),
+                                         (100.0, 100.0, 100.0, 100.0),
+                                         (0.0, 0.0, 0.0, 0.0)])}),
+                              [54.9, 54.9, 55.0, 54.89]),
+        "near the target": (_scored(seed, [84.99, 85.01, 86.0, 84.0, 85.5, 84.5, 100.0, 0.01,
+                                           99.99, 85.0], [85.1, 84.9, 85.0], 86.0),
+                            [80.0, 84.0, 85.0, 86.0, 86.0, 87.0, 90.0]),
+        "ten years, six drawn": (seed.model_copy(update={"history": _history(
+            2556, [(90.0 + k % 3, 100.0, 80.0 + k, 95.0 - k) for k in range(10)])}), PEERS),
+        "five years, letter grades to pass labels": (syn("syn-sao-001", 2567), PEERS),
+        "failing, letter grades": (syn("syn-sao-004", 2565), PEERS),
+        "failing, pass labels": (syn("syn-sao-004", 2567), PEERS),
+        "one year of history": (syn("syn-sao-004", 2563), PEERS),
+        "pass labels, 2566": (syn("syn-sao-060", 2566), PEERS),
+    }
+    return out
+
+
+def _figures(f: Findings, peers: list[float], digits: str) -> dict[str, Figure]:
+    out = {"indicator": charts._indicator_figure(f, digits),
+           "tool": charts._tool_figure(f, digits),
+           "peer": charts._peer_figure(f, peers, digits)}
+    if len(f.history) > 1:
+        out["history"] = charts._history_figure(f, digits)
+    return out
+
+
+@pytest.mark.parametrize("digits", DIGIT_MODES)
+def test_no_label_touches_a_line_a_bar_or_another_text(cases, digits):
+    found = []
+    with chart_style():
+        for case, (f, peers) in cases.items():
+            for kind, fig in _figures(f, peers, digits).items():
+                drawn = draw(fig)
+                assert drawn.labels, (case, kind)
+                found += [f"{case} / {kind}: {p}" for p in problems(drawn)]
+    assert found == []
+
+
+@pytest.mark.parametrize("digits", DIGIT_MODES)
+def test_every_score_is_written_beside_its_bar(cases, digits):
+    with chart_style():
+        for case, (f, peers) in cases.items():
+            figs = _figures(f, peers, digits)
+            for kind, expected in (("indicator", [i.score_2dp for i in sorted(
+                    f.indicators, key=lambda i: i.number)]),
+                    ("tool", [t.score_2dp for t in f.tools] + [f.overall_2dp])):
+                drawn = draw(figs[kind])
+                values = sorted((lab for lab in drawn.labels if lab.gid.startswith("value")),
+                                key=lambda lab: -lab.box.y0)  # top row first
+                bars = sorted((b for _, b in drawn.bars), key=lambda b: -b.y0)
+                assert [lab.text for lab in values] == [format_score(v, digits)
+                                                        for v in expected], (case, kind)
+                for lab, bar in zip(values, bars, strict=True):
+                    middle = (lab.box.y0 + lab.box.y1) / 2
+                    assert bar.y0 <= middle <= bar.y1, (case, kind, lab.text)  # its row
+                    assert lab.box.x0 > bar.x1  # after the bar's end
+
+
+@pytest.mark.parametrize("digits", DIGIT_MODES)
+def test_history_writes_the_overall_score_under_each_year(cases, digits):
+    with chart_style():
+        for case, (f, _) in cases.items():
+            if len(f.history) < 2:
+                assert history_chart(f, digits) is None
+                continue
+            fig = charts._history_figure(f, digits)
+            drawn = draw(fig)
+            ax = fig.axes[0]
+            years = sorted(f.history, key=lambda h: int(h["fiscal_year"]))[-6:]
+            ticks = [ax.transData.transform((x, 0))[0] for x in ax.get_xticks()]
+            values = sorted((lab for lab in drawn.labels if lab.gid == "value-overall"),
+                            key=lambda lab: lab.box.x0)
+            assert [lab.text for lab in values] == [format_score(h["overall_2dp"], digits)
+                                                    for h in years], case
+            for lab, x in zip(values, ticks, strict=True):
+                assert abs((lab.box.x0 + lab.box.x1) / 2 - x) < 1, (case, lab.text)
+                assert lab.box.y1 < ax.bbox.y0  # under the axes, where no line goes
+
+
+@pytest.mark.parametrize("digits", DIGIT_MODES)
+def test_text_stays_readable_on_a_phone(cases, digits):
+    with chart_style():
+        for case, (f, peers) in cases.items():
+            svgs = {"indicator": indicator_chart(f, digits), "tool": tool_chart(f, digits),
+                    "peer": peer_chart(f, peers, digits), "history": history_chart(f, digits)}
+            for kind, fig in _figures(f, peers, digits).items():
+                assert phone_text_px(svgs[kind], fig) >= MIN_PHONE_TEXT_PX, (case, kind)
+
+
+def test_legends_name_the_tools_in_thai_words_and_codes(seed, with_history):
+    with chart_style():
+        for fig in (charts._indicator_figure(seed, "thai"),
+                    charts._history_figure(with_history, "thai")):
+            legend = {t.get_text() for t in fig.legends[0].get_texts()}
+            assert set(TOOL_NAMES.values()) <= legend
+
+
+def test_tool_names_come_from_the_framework_data(seed):
+    renamed = [t.model_copy(update={"name_th": name}) for t, name in zip(
+            seed.tools, ("แบบวัดความพึงพอใจของประชาชน", "แบบสำรวจผู้รับบริการ", "การตรวจเอกสาร"),
+            strict=True)]
+    said = set(_said(indicator_chart(seed.model_copy(update={"tools": renamed}))))
+    assert {"ความพึงพอใจของประชาชน (IIT)", "ผู้รับบริการ (EIT)", "การตรวจเอกสาร (OIT)"} <= said

@@ -29,18 +29,22 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _chart_geometry import MIN_PHONE_TEXT_PX, draw, phone_text_px, problems
 from _html import parse
 from bs4 import BeautifulSoup
 
 from ita_analysis import portfolio_charts as pc
 from ita_analysis import portfolio_sections
+from ita_analysis.chart_style import chart_style
 from ita_analysis.cli import main
 from ita_analysis.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.errors import ParameterError
 from ita_analysis.portfolio import (
     SLUG,
     HeatMap,
+    Portfolio,
     Scope,
+    ScoreBin,
     analyse_portfolio,
     resolve_scope,
     short_name,
@@ -48,7 +52,7 @@ from ita_analysis.portfolio import (
 from ita_analysis.portfolio_render import notebook_path, portfolio_stem, render_portfolio
 from ita_analysis.report.render import ReportError, export_html
 from ita_analysis.scoring import score_table
-from ita_analysis.thai import to_arabic_digits
+from ita_analysis.thai import format_int, to_arabic_digits
 
 REPO = Path(__file__).resolve().parent.parent
 PROVINCE = "จังหวัดทดสอบ"
@@ -57,6 +61,9 @@ SYN_YEAR = 2567
 SYN_DISTRICT = "อำเภอหนองไพรวัลย์"
 THAI_DIGIT = re.compile(r"[\u0e50-\u0e59]")
 ARABIC = re.compile(r"[0-9]")
+TOOL_TH = {"IIT": "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน",  # as the frameworks name them
+           "EIT": "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายนอก",
+           "OIT": "แบบตรวจการเปิดเผยข้อมูลสาธารณะ"}
 SVG_NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
 
 
@@ -314,6 +321,96 @@ def test_movement_chart_shows_the_largest_moves_of_a_large_group() -> None:
     assert cut and len(moves) == 2 * pc.MOVEMENT_MAX_EACH
     assert moves[:pc.MOVEMENT_MAX_EACH] == m.rose[:pc.MOVEMENT_MAX_EACH]
     assert moves[pc.MOVEMENT_MAX_EACH:] == list(reversed(m.fell[:pc.MOVEMENT_MAX_EACH]))
+
+
+def _bins(counts: list[int], low: int, target: float) -> list[ScoreBin]:
+    return [ScoreBin(low=low + 5 * i, high=low + 5 * (i + 1), count=c,
+                     at_or_above_target=low + 5 * i >= target) for i, c in enumerate(counts)]
+
+
+@pytest.fixture(scope="module")
+def chart_cases(tiny_portfolio) -> dict[str, Portfolio]:
+    """Portfolios whose charts must keep their labels clear of everything."""
+    ds = load_dataset(synthetic_data_dir())
+    table = score_table(ds.scores)
+    p = analyse_portfolio(ds, SYN_YEAR, table=table)
+    return {
+        "tiny": tiny_portfolio,
+        "synthetic 2567, pass labels": p,
+        "synthetic 2565, letter grades": analyse_portfolio(ds, 2565, table=table),
+        "one district": analyse_portfolio(ds, SYN_YEAR, resolve_scope(
+            ds, district=SYN_DISTRICT, fiscal_year=SYN_YEAR), table=table),
+        # the target line in the middle of a bin: counts step aside from it
+        "target inside a bin": p.model_copy(update={"target": 87.0, "bins": _bins(
+            [0, 3, 9, 13, 24, 31], 70, 87.0)}),
+        "every bin from 0, ties": p.model_copy(update={"bins": _bins(
+            [1, 1, 0, 2, 2, 2, 0, 1, 1, 1, 1, 1, 3, 3, 9, 13, 24, 31, 31, 31], 0, 85.0)}),
+        "one full bin, a large group": p.model_copy(update={"bins": _bins([8303], 95, 85.0)}),
+        "four-digit counts": p.model_copy(update={"bins": _bins(
+            [1203, 2310, 4790, 8303, 6999, 7000], 70, 85.0)}),
+    }
+
+
+def _pf_figures(p: Portfolio, digits: str) -> dict[str, object]:
+    moves, _ = pc.movement_selection(p.movement)
+    out = {"histogram": (pc._histogram_figure(p, digits), pc.score_histogram(p, digits)),
+           "grades": (pc._grade_figure(p, digits), pc.grade_chart(p, digits)),
+           "heat map": (pc._heat_figure(p.heat_map, p.target, digits, TOOL_TH),
+                        pc.heat_map(p.heat_map, p.target, digits, TOOL_TH))}
+    if moves:
+        out["movement"] = (pc._movement_figure(moves, p.movement, p.fiscal_year, p.target,
+                                               digits),
+                           pc.movement_chart(p.movement, p.fiscal_year, p.target, digits))
+    return out
+
+
+@pytest.mark.parametrize("digits", ["thai", "arabic"])
+def test_chart_labels_touch_no_line_bar_or_other_text(chart_cases, digits) -> None:
+    found = []
+    with chart_style():
+        for case, p in chart_cases.items():
+            for kind, (fig, _) in _pf_figures(p, digits).items():
+                found += [f"{case} / {kind}: {x}" for x in problems(draw(fig))]
+    assert found == []
+
+
+@pytest.mark.parametrize("digits", ["thai", "arabic"])
+def test_every_count_sits_on_its_own_bar(chart_cases, digits) -> None:
+    with chart_style():
+        for case, p in chart_cases.items():
+            drawn = draw(pc._histogram_figure(p, digits))
+            bars = dict(drawn.bars)
+            counts = {lab.gid: lab for lab in drawn.labels if lab.gid.startswith("value-count")}
+            # twenty bins from 0 are narrower than their counts: the count axis tells them
+            expected = [] if len(p.bins) == 20 else [format_int(b.count, digits)
+                                                     for b in p.bins if b.count]
+            assert sorted(lab.text for lab in counts.values()) == sorted(expected), case
+            line = 20 * drawn.px_per_pt
+            for gid, lab in counts.items():
+                bar = bars[gid.replace("value-count", "bar")]
+                assert lab.box.x0 < bar.x1 and bar.x0 < lab.box.x1, (case, lab.text)  # over it
+                on_top = 0 <= lab.box.y0 - bar.y1 < 3 * line  # at most three lines up
+                inside = bar.y0 <= lab.box.y0 and lab.box.y1 <= bar.y1
+                assert on_top or inside, (case, lab.text)
+
+
+@pytest.mark.parametrize("digits", ["thai", "arabic"])
+def test_chart_text_stays_readable_on_a_phone(chart_cases, digits) -> None:
+    with chart_style():
+        for case, p in chart_cases.items():
+            for kind, (fig, svg) in _pf_figures(p, digits).items():
+                assert phone_text_px(svg, fig) >= MIN_PHONE_TEXT_PX, (case, kind)
+                assert ('class="scroll"' in svg.split(">", 1)[0]) == (kind == "heat map")
+
+
+def test_heat_map_names_the_tools_in_thai_when_told_them(tiny_portfolio) -> None:
+    p = tiny_portfolio
+    said = re.findall(r"<!--(.*?)-->", pc.heat_map(p.heat_map, p.target, "thai", TOOL_TH), re.S)
+    key = [s.strip() for s in said if "(IIT)" in s]
+    assert key == ["ผู้มีส่วนได้ส่วนเสียภายใน (IIT)   ผู้มีส่วนได้ส่วนเสียภายนอก (EIT)   "
+                   "การเปิดเผยข้อมูลสาธารณะ (OIT)"]
+    without = re.findall(r"<!--(.*?)-->", pc.heat_map(p.heat_map, p.target, "thai"), re.S)
+    assert not [s for s in without if "(IIT)" in s]
 
 
 # -- the notebook, run through papermill, and its HTML -----------------------------------------

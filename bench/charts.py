@@ -1,0 +1,118 @@
+"""Benchmark: the time to draw each chart, against a floor measured in the same run.
+
+    .venv/bin/python bench/charts.py [--repeat 15]
+
+In one warm process, each public chart function (the SVG text a document inlines) is run
+once unmeasured, then ``--repeat`` rounds in which every chart runs once, in turn (so that a
+busy machine slows all of them alike); the median of each is kept, as CPU time of the process
+(what drawing costs, whatever else the machine runs) and as wall time. The data are the ones a user
+renders: the seed organisation (indicators, tools, peers), the synthetic organisation
+syn-sao-001 in 2567 with five years of history, and the synthetic province's portfolio of
+2567 (80 organisations). The **floor** is an empty figure of the report's chart size in the
+same style, saved to SVG through the same clean-up: what any chart pays before drawing.
+
+Also measured: **cold**, a new Python process that imports the package and draws the
+report's charts once (what ``ita-analysis report`` pays for its charts in its kernel).
+
+The last line is machine-readable (CPU medians): ``floor_ms=<ms> <chart>_ms=<ms> ... cold_s=<s>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ita_analysis import charts
+from ita_analysis import portfolio_charts as pc
+from ita_analysis.chart_style import WIDTH_IN, render
+from ita_analysis.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.findings import analyse
+from ita_analysis.portfolio import analyse_portfolio
+
+COLD = """
+import time
+t0 = time.perf_counter()
+from ita_analysis import charts
+from ita_analysis.chart_style import WIDTH_IN, render
+from ita_analysis.dataset import load_dataset
+from ita_analysis.findings import analyse
+f = analyse(load_dataset(), "nongsaeng-prachinburi", 2565)
+t1 = time.perf_counter()
+charts.indicator_chart(f, "thai")
+charts.tool_chart(f, "thai")
+print(time.perf_counter() - t1)
+"""
+
+
+def _floor() -> str:
+    def draw() -> Figure:
+        fig = Figure(figsize=(WIDTH_IN, 3.0))
+        FigureCanvasAgg(fig)
+        fig.add_subplot()
+        return fig
+
+    return render("bench", "floor", draw)
+
+
+def _medians(jobs: dict[str, Callable[[], object]], repeat: int) -> dict[str, tuple[float, float]]:
+    """Median (CPU ms, wall ms) of each job over ``repeat`` interleaved rounds."""
+    for fn in jobs.values():
+        fn()
+    cpu: dict[str, list[float]] = {name: [] for name in jobs}
+    wall: dict[str, list[float]] = {name: [] for name in jobs}
+    for _ in range(repeat):
+        for name, fn in jobs.items():
+            c0, w0 = time.process_time(), time.perf_counter()
+            fn()
+            cpu[name].append(time.process_time() - c0)
+            wall[name].append(time.perf_counter() - w0)
+    return {name: (statistics.median(cpu[name]) * 1000, statistics.median(wall[name]) * 1000)
+            for name in jobs}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args(argv)
+
+    seed = analyse(load_dataset(), "nongsaeng-prachinburi", 2565)
+    synthetic = load_dataset(synthetic_data_dir())
+    five = analyse(synthetic, "syn-sao-001", 2567)
+    portfolio = analyse_portfolio(synthetic, 2567)
+    peers = [62.0, 70.0, 75.5, 80.0, 82.0, 85.0, 88.0, 90.0, 91.0, 92.0, 95.0, 96.0, 97.0,
+             98.47, 99.0]
+    jobs: dict[str, Callable[[], object]] = {
+        "floor": _floor,
+        "indicator": lambda: charts.indicator_chart(seed, "thai"),
+        "tool": lambda: charts.tool_chart(seed, "thai"),
+        "history": lambda: charts.history_chart(five, "thai"),
+        "peer": lambda: charts.peer_chart(seed, peers, "thai"),
+        "pf_histogram": lambda: pc.score_histogram(portfolio, "thai"),
+        "pf_grades": lambda: pc.grade_chart(portfolio, "thai"),
+        "pf_heat_map": lambda: pc.heat_map(portfolio.heat_map, portfolio.target, "thai"),
+        "pf_movement": lambda: pc.movement_chart(portfolio.movement, portfolio.fiscal_year,
+                                                 portfolio.target, "thai"),
+    }
+    results = _medians(jobs, args.repeat)
+    floor = results["floor"][0]
+    print(f"{'chart':<14}{'CPU ms':>9}{'x floor':>9}{'wall ms':>9}")
+    for name, (cpu_ms, wall_ms) in results.items():
+        print(f"{name:<14}{cpu_ms:>9.1f}{cpu_ms / floor:>9.2f}{wall_ms:>9.1f}")
+    cold = subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True,
+                          check=True)
+    cold_s = float(cold.stdout.strip().splitlines()[-1])
+    print(f"cold: first indicator + tool chart in a new process: {cold_s:.2f} s")
+    print(" ".join(f"{name}_ms={cpu_ms:.1f}" for name, (cpu_ms, _) in results.items())
+          + f" cold_s={cold_s:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
