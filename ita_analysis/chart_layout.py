@@ -109,16 +109,25 @@ def spaced_ticks(ticks: Sequence[float], labels: Sequence[str], axes_width: floa
 
 def foot_legend(fig: Figure, handles: Sequence[Any], labels: Sequence[str]) -> float:
     """The legend at the foot of the figure, centred, in as many columns as fit its width;
-    returns the height it takes with the gap above it, in inches."""
+    returns the height it takes with the gap above it, in inches. The estimate of how many
+    columns fit is checked against the drawn legend, one column fewer while it is too wide."""
     width = fig.get_figwidth()
+    room = (width - 2 * PAD_IN) * fig.dpi
     ncol = legend_columns(labels, TEXT_PT, width - 2 * PAD_IN, handle_em=LEGEND["handlelength"],
                           textpad_em=LEGEND["handletextpad"],
                           spacing_em=LEGEND["columnspacing"], border_em=LEGEND["borderpad"])
-    legend = fig.legend(handles, labels, loc="lower center", ncol=ncol,
-                        bbox_to_anchor=(width / 2, PAD_IN), bbox_transform=fig.dpi_scale_trans,
-                        borderaxespad=0, **LEGEND)
+    renderer = fig.canvas.get_renderer()
+    while True:
+        legend = fig.legend(handles, labels, loc="lower center", ncol=ncol,
+                            bbox_to_anchor=(width / 2, PAD_IN),
+                            bbox_transform=fig.dpi_scale_trans, borderaxespad=0, **LEGEND)
+        extent = legend.get_window_extent(renderer)
+        if ncol == 1 or extent.width <= room:
+            break
+        legend.remove()
+        ncol -= 1
     legend.set_gid("legend")
-    return legend.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi + LEGEND_GAP_IN
+    return extent.height / fig.dpi + LEGEND_GAP_IN
 
 
 @dataclass(frozen=True)

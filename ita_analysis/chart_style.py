@@ -46,7 +46,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .errors import ItaError
-from .thai import Digits, format_number
+from .thai import Digits, format_number, target_phrase
 
 __all__ = [
     "FONT_FAMILY", "MIN_TEXT_PX", "PHONE_WIDTH_PX", "PRINT_WIDTH_CM", "SCROLL_CLASS", "TEXT_PT",
@@ -77,7 +77,6 @@ BELOW_COLOUR = "#9B2226"  # a score below the target, as the document's tables p
 MUTED_COLOUR = "#BBBBBB"
 GRID_COLOUR = "#E5E5E5"
 OVERALL_TH = "ภาพรวม"
-TARGET_TH = "ค่าเป้าหมาย"
 SCORE_TH = "คะแนน"
 PEERS_TH = "จำนวนหน่วยงาน"
 # Words that name the kind of instrument, left out of a tool's name in a legend:
@@ -291,5 +290,5 @@ def score_formatter(digits: Digits) -> FuncFormatter:
 
 
 def target_text(target: float, digits: Digits) -> str:
-    """"ค่าเป้าหมาย ๘๕": the target as every chart names it."""
-    return f"{TARGET_TH} {format_number(target, 0 if float(target).is_integer() else 2, digits)}"
+    """"ค่าเป้าหมาย (๘๕ คะแนน)": the target as the document's text writes it."""
+    return target_phrase(target, digits)

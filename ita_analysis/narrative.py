@@ -25,6 +25,7 @@ from .thai import (
     fiscal_year_label,
     format_number,
     format_score,
+    target_phrase,
     thai_month_year,
 )
 
@@ -106,11 +107,6 @@ def grade_phrase(grade: str, fiscal_year: int) -> str:
     if load_framework(int(fiscal_year)).grading.kind == "letter":
         return f"ระดับ {grade}"
     return f"ระดับ “{grade}”"
-
-
-def target_phrase(target: float | Decimal, digits: Digits = "thai") -> str:
-    """The target as every sentence, table and chart of a document writes it."""
-    return f"ค่าเป้าหมาย ({_plain(target, digits)} คะแนน)"
 
 
 def _versus_target(gap: float, target: float, digits: Digits) -> str:

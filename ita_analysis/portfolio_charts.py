@@ -68,7 +68,7 @@ from .chart_style import (
     tool_label,
 )
 from .portfolio import HeatMap, Move, Movement, Portfolio
-from .thai import Digits, apply_digits, check_digits, format_int, format_number
+from .thai import Digits, apply_digits, check_digits, format_int, format_number, target_phrase
 
 __all__ = ["HEAT_MAP_MAX_ROWS", "MOVEMENT_MAX_EACH", "grade_chart", "heat_map",
            "movement_chart", "movement_selection", "score_histogram"]
@@ -336,9 +336,8 @@ def _heat_figure(hm: HeatMap, target: float, digits: Digits,
         bar.outline.set_visible(False)
         bar.ax.tick_params(length=2)
         bar.ax.axvline(target, color=TEXT_COLOUR, linewidth=1.2)
-        bar.ax.set_title(f"สีของช่อง: คะแนน (แดง ต่ำกว่าค่าเป้าหมาย "
-                         f"{format_number(target, 0 if target.is_integer() else 2, digits)}"
-                         f" • น้ำเงิน ถึงค่าเป้าหมาย)", fontsize=fontsize + 0.5, pad=3)
+        bar.ax.set_title(f"สีของช่อง: แดง ต่ำกว่า{target_phrase(target, digits)}"
+                         " • น้ำเงิน บรรลุค่าเป้าหมาย", fontsize=fontsize + 0.5, pad=3)
     if key:
         fig.text(0.5, PAD_IN / height, key, ha="center", va="bottom", fontsize=fontsize,
                  gid="tool-key")

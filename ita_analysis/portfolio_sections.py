@@ -199,7 +199,8 @@ class PortfolioContext:
             ("grades", f"จำนวนหน่วยงานจำแนกตาม{p.grading_name_th}",
              pc.grade_chart(p, d)),
             ("heat_map", "คะแนนรายตัวชี้วัดของแต่ละหน่วยงาน เรียงตามอันดับคะแนนรวม",
-             pc.heat_map(p.heat_map, p.target, d)),
+             pc.heat_map(p.heat_map, p.target, d,
+                         tool_names={t.code: t.name_th for t in self.framework.tools})),
             ("movement",
              (f"หน่วยงานที่คะแนนรวมเพิ่มขึ้นมากที่สุดและลดลงมากที่สุดอย่างละไม่เกิน "
               f"{pc.MOVEMENT_MAX_EACH} หน่วยงาน" if cut else

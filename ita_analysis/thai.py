@@ -49,6 +49,7 @@ __all__ = [
     "format_score",
     "parse_document_date",
     "parse_month_year",
+    "target_phrase",
     "thai_date",
     "thai_month_year",
     "to_arabic_digits",
@@ -387,3 +388,11 @@ def parse_document_date(text: str) -> date:
         raise ValueError(f"{text!r} is not a plausible date of an analysis (years "
                          f"{EARLIEST_DOCUMENT_CE}–{LATEST_DOCUMENT_CE} CE)")
     return value
+
+
+def target_phrase(target: object, digits: Digits = "thai") -> str:
+    """The target as every sentence, table and chart of a document writes it:
+    "ค่าเป้าหมาย (๘๕ คะแนน)" (docs/thai-style.md)."""
+    exact = Decimal(str(target))
+    shown = format_number(exact, 0 if exact == exact.to_integral_value() else 2, digits)
+    return f"ค่าเป้าหมาย ({shown} คะแนน)"

@@ -169,7 +169,7 @@ def test_indicator_chart_says_the_right_things(seed, digits):
         assert t(f"{ind.number}. {ind.name_th}", digits) in said
     for score in ("100.00", "99.61", "98.84", "98.45", "99.72", "99.57", "99.79", "93.75"):
         assert t(score, digits) in said
-    assert t("ค่าเป้าหมาย 85", digits) in said
+    assert t("ค่าเป้าหมาย (85 คะแนน)", digits) in said
     assert set(TOOL_NAMES.values()) | {t("100", digits)} <= set(said)
 
 
@@ -191,7 +191,7 @@ def test_peer_chart_and_none_without_peers(seed):
     assert peer_chart(seed, [98.47]) is None
     said = _said(peer_chart(seed, PEERS, "arabic"))
     assert "หน่วยงานนี้ 98.47" in said
-    assert "ค่าเป้าหมาย 85" in said
+    assert "ค่าเป้าหมาย (85 คะแนน)" in said
 
 
 def test_low_scores_draw_without_trouble(seed):
