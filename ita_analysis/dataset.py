@@ -237,7 +237,7 @@ def _build(folder: Path) -> Dataset:
         organisations=raw["organisations"].drop(columns=ROW),
         scores=raw["scores"].drop(columns=ROW).astype(
             {"fiscal_year": "int64", "indicator": "int64", "score": "float64"}),
-        items=_with_indicator(raw["items"]).drop(columns=ROW),
+        items=_with_indicator(raw["items"]).drop(columns=ROW).astype({"score": "float64"}),
         published=raw["published"].drop(columns=ROW),
         measures=_split_months(raw["measures"]).drop(columns=ROW),
         files=files,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from fractions import Fraction
 
 import pandas as pd
 from pydantic import BaseModel
@@ -18,7 +19,8 @@ from .dataset import Dataset
 from .errors import ParameterError
 from .framework import Framework, load_framework
 from .reconcile import Finding, reconcile
-from .rounding import mean_half_up, round2
+from .rollup import rollup
+from .rounding import round2
 from .scoring import KEY, indicator_column, rounded_column, score_table
 
 PEER_SCOPES = ("province", "org_type", "all")
@@ -65,10 +67,23 @@ class PeerRank(BaseModel):
     share_meeting_target: float  # in %
 
 
+class SubIndicatorSummary(BaseModel):
+    """A sub-indicator of an indicator made from items: its mean and its weight."""
+
+    code: str
+    name_th: str
+    listed: int  # items of it in the data
+    items: int  # items the framework lists in it
+    score_2dp: float | None  # mean of its listed items; None when none is listed
+    share: float  # its weight in the indicator's score, in % (two decimals)
+
+
 class ItemSummary(BaseModel):
     indicator: int
-    items: list[dict[str, object]]  # code, name_th, sub_indicator, score
-    item_mean_2dp: float
+    method: str  # the year's item roll-up (``rollup``)
+    items: list[dict[str, object]]  # code, name_th, sub_indicator, score, share (% weight)
+    sub_indicators: list[SubIndicatorSummary]
+    from_items_2dp: float  # the indicator rolled up from the listed items
     indicator_2dp: float
     complete: bool
 
@@ -242,23 +257,34 @@ def _peers(dataset: Dataset, table: pd.DataFrame, current: pd.Series) -> list[Pe
     return out
 
 
+def _percent(share: Fraction) -> float:
+    """A weight as a percentage, two decimals half up (1/16 -> 6.25)."""
+    return round2(share * 100)
+
+
 def _items(dataset: Dataset, current: pd.Series, fw: Framework) -> list[ItemSummary]:
     items = dataset.items[(dataset.items["org_id"] == current["org_id"])
                           & (dataset.items["fiscal_year"] == current["fiscal_year"])]
     out = []
     for number, group in items.groupby("indicator", dropna=True, sort=True):
         ind = fw.indicator(int(number))
+        rolled = rollup(fw, ind.number, dict(zip(group["item"], group["score"], strict=True)))
         known = fw.items
         listed = [{"code": r.item, "name_th": known[r.item][2].name_th,
-                   "sub_indicator": known[r.item][1].code, "score": float(r.score)}
+                   "sub_indicator": known[r.item][1].code, "score": float(r.score),
+                   "share": _percent(rolled.weights[r.item])}
                   for r in group.itertuples()]
         order = {code: i for i, code in enumerate(known)}
         listed.sort(key=lambda d: order[str(d["code"])])
         out.append(ItemSummary(
-            indicator=ind.number, items=listed,
-            item_mean_2dp=mean_half_up(group["score"].to_numpy()),
+            indicator=ind.number, method=rolled.method, items=listed,
+            sub_indicators=[SubIndicatorSummary(
+                code=sub.code, name_th=sub.name_th, listed=sub.listed, items=sub.items,
+                score_2dp=None if sub.score is None else round2(sub.score),
+                share=_percent(sub.share)) for sub in rolled.sub_indicators],
+            from_items_2dp=round2(rolled.score),
             indicator_2dp=round2(current[indicator_column(ind.number)]),
-            complete=len(group) == len(ind.items)))
+            complete=rolled.complete))
     return out
 
 

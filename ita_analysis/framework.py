@@ -62,17 +62,46 @@ class Tool(_Model):
 
 
 class Band(_Model):
+    """A grade or pass label and the scores that earn it.
+
+    ``confirmed`` says whether NACC is known to apply this band in this year (from its own
+    tables or results it published); a document never prints the label of an unconfirmed
+    band as the result (see ``labels``). Every band must say which it is.
+    """
+
     label: str
     min: Decimal = Field(ge=0, le=100)
     max: Decimal = Field(ge=0, le=100)
     each_tool_min: Decimal | None = Field(default=None, ge=0, le=100)
-    note: str | None = None
+    confirmed: bool
+    source: str | None = None  # where the band (or what is known of it) comes from
 
 
 class Grading(_Model):
     kind: Literal["letter", "pass"]
     name_th: str
     bands: tuple[Band, ...]
+
+    @property
+    def all_confirmed(self) -> bool:
+        """Every band is confirmed: the computed label is then the whole answer."""
+        return all(band.confirmed for band in self.bands)
+
+
+ROLLUP_METHODS = ("mean_of_sub_indicators", "mean_of_items")
+
+
+class ItemRollup(_Model):
+    """How an indicator's score is made from its items' scores (OIT items score 100 or 0).
+
+    ``mean_of_sub_indicators``: each sub-indicator is the mean of its items, the indicator
+    the mean of its sub-indicators (NACC's rule as its published tables reproduce it);
+    ``mean_of_items``: the plain mean of every item. ``rollup`` implements both.
+    """
+
+    method: Literal["mean_of_sub_indicators", "mean_of_items"]
+    verified: bool
+    source: str
 
 
 class Provenance(_Model):
@@ -147,6 +176,7 @@ class Framework(_Model):
     questions: tuple[Question, ...] = ()
     min_respondents: tuple[RespondentMinimum, ...] = ()
     checklist_scale: str | None = None  # the yes/no scale OIT checklist items are scored on
+    item_rollup: ItemRollup  # how item scores make an indicator's (checklists, item tables)
 
     @model_validator(mode="after")
     def _check_rules(self) -> Framework:
@@ -202,13 +232,25 @@ class Framework(_Model):
     def grade_labels(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(band.label for band in self.grading.bands))
 
-    def grade(self, overall: Decimal, tools: Mapping[str, Decimal]) -> str:
-        """Grade or pass label of two-decimal overall and tool scores."""
+    def band_of(self, label: str) -> Band | None:
+        """The first band that gives ``label`` (bands are tried in file order)."""
+        return next((band for band in self.grading.bands if band.label == label), None)
+
+    def grade(self, overall: Decimal, tools: Mapping[str, Decimal]) -> str | None:
+        """The label of the confirmed bands for two-decimal overall and tool scores, or None
+        when the scores reach no confirmed band."""
+        return self.grades(overall, tools)[0]
+
+    def grades(self, overall: Decimal, tools: Mapping[str, Decimal]
+               ) -> tuple[str | None, str | None]:
+        """(label of the confirmed bands, label of every band, unconfirmed ones included)."""
         def hundredths(value: Decimal) -> np.ndarray:
             return np.array([int(round_half_up(value) * 100)], dtype=np.int64)
 
         tools_h = {code: hundredths(tools[code]) for code in self.tool_codes}
-        return str(assign_grades(self, hundredths(overall), tools_h)[0])
+        over = hundredths(overall)
+        return (assign_grades(self, over, tools_h, confirmed_only=True)[0],
+                assign_grades(self, over, tools_h)[0])
 
     def passed(self, overall: Decimal) -> bool:
         """At or above the target, read off the two-decimal overall score."""
@@ -216,18 +258,22 @@ class Framework(_Model):
 
 
 def assign_grades(
-    fw: Framework, overall_h: np.ndarray, tools_h: Mapping[str, np.ndarray]
+    fw: Framework, overall_h: np.ndarray, tools_h: Mapping[str, np.ndarray],
+    *, confirmed_only: bool = False,
 ) -> np.ndarray:
     """Grade labels from whole hundredths of the overall and tool scores, many rows at once.
 
     The one implementation of the banding rule: bands are tried in file order and the first
     whose range holds the overall score (and, where it sets ``each_tool_min``, every tool
-    score) gives the label.
+    score) gives the label. With ``confirmed_only`` the unconfirmed bands are skipped, so
+    that a row gets the highest confirmed label it reaches, or None when it reaches none.
     """
     overall_h = np.asarray(overall_h, dtype=np.int64)
     labels = np.full(overall_h.shape, None, dtype=object)
     open_rows = np.ones(overall_h.shape, dtype=bool)
     for band in fw.grading.bands:
+        if confirmed_only and not band.confirmed:
+            continue
         holds = open_rows & (overall_h >= int(band.min * 100)) & (overall_h <= int(band.max * 100))
         if band.each_tool_min is not None:
             floor = int(band.each_tool_min * 100)
@@ -265,6 +311,12 @@ def framework_problems(fw: Framework) -> list[str]:
                             "expected exactly one")
     seen_items: set[str] = set()
     for ind in fw.indicators:
+        if ind.items:
+            for sub in ind.sub_indicators:
+                if not sub.items:
+                    problems.append(f"sub-indicator {sub.code} of indicator {ind.number} lists "
+                                    "no items, expected at least one (the indicator is made "
+                                    "from its items)")
         for sub in ind.sub_indicators:
             for item in sub.items:
                 if item.code in seen_items:

@@ -42,6 +42,11 @@ __all__ = [
 ]
 
 FULL_MARKS = Decimal(100)  # an item's best score on the 0-100 scale
+# How item scores make an indicator's score (``item_rollup`` of the framework), in words.
+ROLLUP_TH = {
+    "mean_of_sub_indicators": "ค่าเฉลี่ยของคะแนนตัวชี้วัดย่อย ซึ่งแต่ละตัวชี้วัดย่อยเป็นค่าเฉลี่ยของคะแนนรายข้อ",
+    "mean_of_items": "ค่าเฉลี่ยของคะแนนรายข้อ",
+}
 _THAI_START = re.compile(r"^[\u0e01-\u0e4f]")  # Thai letters and marks, not Thai digits
 _SPACES = re.compile(r"[ \t]+")
 _PERIOD = re.compile(r"^(\d{4})-(\d{2}) to (\d{4})-(\d{2})$")
@@ -299,10 +304,11 @@ def weakest_detail_text(f: Findings, digits: Digits = "thai") -> str | None:
                                 for i in short])
             text += (f" ได้คะแนนเต็ม {format_number(full, 0, digits)} ข้อ "
                      f"ข้อที่ยังไม่ได้คะแนนเต็ม ได้แก่ {listed}")
-        mismatch = abs(Decimal(str(summary.item_mean_2dp)) - Decimal(str(summary.indicator_2dp)))
+        mismatch = abs(Decimal(str(summary.from_items_2dp))
+                       - Decimal(str(summary.indicator_2dp)))
         if summary.complete and mismatch > Decimal("0.01"):
-            text += (f" ทั้งนี้ ค่าเฉลี่ยของคะแนนรายข้อเท่ากับ "
-                     f"{_points(summary.item_mean_2dp, digits)} ซึ่งไม่ตรงกับคะแนนของตัวชี้วัดนี้")
+            text += (f" ทั้งนี้ คะแนนที่คำนวณจากคะแนนรายข้อ ({ROLLUP_TH[summary.method]}) เท่ากับ "
+                     f"{_points(summary.from_items_2dp, digits)} ซึ่งไม่ตรงกับคะแนนของตัวชี้วัดนี้")
         sentences.append(text)
     if not sentences:
         return None
@@ -336,13 +342,14 @@ def _explain(f: Findings, x: Finding, digits: Digits) -> str:
                 f"แต่คะแนนในภาพรวม {_points(f.overall_2dp, digits)} อยู่ใน"
                 f"{grade_phrase(x.recomputed or f.grade, f.fiscal_year)} "
                 f"ตามเกณฑ์ของ{fiscal_year_label(f.fiscal_year, digits)}")
-    if x.kind == "item_mean":
+    if x.kind == "item_rollup":
         number = int(x.field.split()[-1])
         summary = next((s for s in f.items if s.indicator == number), None)
-        count = f" {format_number(len(summary.items), 0, digits)} ข้อ" if summary else ""
+        count = f"ทั้ง {format_number(len(summary.items), 0, digits)} ข้อ " if summary else ""
+        how = f"({ROLLUP_TH[summary.method]}) " if summary else ""
         return (f"คะแนน{_label(f.indicator(number), digits)} เท่ากับ "
-                f"{_points(float(x.published), digits)} แต่ค่าเฉลี่ยของคะแนนรายข้อทั้ง{count} "
-                f"เท่ากับ {_points(float(x.recomputed), digits)} "
+                f"{_points(float(x.published), digits)} แต่เมื่อคำนวณจากคะแนนรายข้อ{count}"
+                f"{how}ได้ {_points(float(x.recomputed), digits)} "
                 "ควรตรวจสอบคะแนนรายข้อและคะแนนตัวชี้วัดกับเอกสารต้นฉบับอีกครั้ง")
     if x.kind == "measure_period":
         period = _PERIOD.match(x.published or "")

@@ -3,8 +3,8 @@
 A published tool or overall score may differ from the recomputed one by 0.01 through
 rounding of two-decimal indicators (seen in real publications); more than that is a
 contradiction. Also found: a grade that the published overall score does not earn, an
-indicator whose item scores average to something else, and measure periods that end
-before they start.
+indicator that its item scores, rolled up by the year's rule (``rollup``), do not give, and
+measure periods that end before they start.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pydantic import BaseModel
 
 from .dataset import Dataset
 from .framework import load_framework
-from .rounding import mean_half_up, round2
+from .rollup import Rollup, rollup
+from .rounding import round2, round_half_up
 from .scoring import indicator_column, rounded_column
 
 ROUNDING_TOLERANCE = Decimal("0.01")
@@ -28,7 +29,7 @@ class Finding(BaseModel):
 
     org_id: str
     fiscal_year: int
-    kind: Literal["published_figure", "published_grade", "item_mean", "measure_period",
+    kind: Literal["published_figure", "published_grade", "item_rollup", "measure_period",
                   "measure_repeated"]
     severity: Literal["contradiction", "notice"]
     field: str
@@ -46,7 +47,7 @@ def reconcile(dataset: Dataset, table: pd.DataFrame) -> list[Finding]:
     found: list[Finding] = []
     scored = table.set_index(["org_id", "fiscal_year"])
     found += _published(dataset, scored)
-    found += _item_means(dataset, scored)
+    found += _item_rollups(dataset, scored)
     found += _measures(dataset)
     return sorted(found, key=lambda f: (f.org_id, f.fiscal_year, f.kind, f.field))
 
@@ -82,7 +83,7 @@ def _published(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
     return found
 
 
-def _item_means(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
+def _item_rollups(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
     found = []
     items = dataset.items.dropna(subset=["indicator"])
     for (org, year, number), group in items.groupby(["org_id", "fiscal_year", "indicator"]):
@@ -92,15 +93,25 @@ def _item_means(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
         fw = load_framework(key[1])
         if len(group) != len(fw.indicator(int(number)).items):
             continue  # a partial item list cannot be compared with the indicator
-        mean = mean_half_up(group["score"].to_numpy())
+        rolled = rollup(fw, int(number), dict(zip(group["item"], group["score"], strict=True)))
+        value = float(round_half_up(rolled.score))
         given = round2(scored.loc[key, indicator_column(int(number))])
-        if abs(Decimal(str(mean)) - Decimal(str(given))) > ROUNDING_TOLERANCE:
+        if abs(Decimal(str(value)) - Decimal(str(given))) > ROUNDING_TOLERANCE:
             found.append(Finding(
-                org_id=org, fiscal_year=key[1], kind="item_mean", severity="contradiction",
-                field=f"indicator {int(number)}", published=_fmt(given), recomputed=_fmt(mean),
-                message=f"indicator {int(number)} is {_fmt(given)} but the mean of its "
-                        f"{len(group)} item scores is {_fmt(mean)}"))
+                org_id=org, fiscal_year=key[1], kind="item_rollup", severity="contradiction",
+                field=f"indicator {int(number)}", published=_fmt(given), recomputed=_fmt(value),
+                message=f"indicator {int(number)} is {_fmt(given)} but its {len(group)} item "
+                        f"scores give {_fmt(value)} ({_how(rolled)})"))
     return found
+
+
+def _how(rolled: Rollup) -> str:
+    """How item scores made an indicator's, in words: the roll-up and its parts."""
+    if rolled.method == "mean_of_items":
+        return "the mean of its items"
+    parts = [f"{sub.code} {_fmt(float(round_half_up(sub.score)))}"
+             for sub in rolled.sub_indicators if sub.score is not None]
+    return "the mean of sub-indicators " + ", ".join(parts)
 
 
 def _measures(dataset: Dataset) -> list[Finding]:

@@ -15,9 +15,10 @@ reversed), ``scales`` (levels, scores, accepted labels and codes), ``checklist_s
   answer scored on the question's scale (reversed questions: level ``i`` of ``n`` scores as
   level ``n - 1 - i``);
 - an indicator's score is the plain mean of its questions that have answers;
-- an OIT indicator's score is the plain mean of the 100/0 scores of its items listed in the
-  checklist (every item weighs the same: sub-indicators are not averaged first, and an item
-  missing from the checklist is left out and reported as a notice, not scored 0).
+- an OIT indicator's score is rolled up from the 100/0 scores of its items listed in the
+  checklist by the year's ``item_rollup`` (NACC's rule: the mean of its sub-indicators, each
+  the mean of its items; see ``rollup``); an item missing from the checklist is left out and
+  reported as a notice, not scored 0.
 
 The output is the long ``org_id, fiscal_year, indicator, score`` table that
 :func:`ita_analysis.scoring.score_table` takes, unrounded (float64 of the exact mean);
@@ -48,6 +49,7 @@ from pydantic import BaseModel
 from .dataset import ORG_ID, Dataset, fiscal_year_error
 from .errors import DataValidationError, ItaError, ParameterError, Problem
 from .framework import Framework, Scale, available_years, load_framework
+from .rollup import rollup_arrays
 from .rounding import MICRO
 from .tables import ROW, TableError, read_table
 from .thai import to_arabic_digits
@@ -171,13 +173,16 @@ def _questions(fw: Framework) -> _Questions | None:
 
 @dataclass(frozen=True)
 class _Items:
-    """One year's OIT items and the scale their pass/fail is scored on."""
+    """One year's OIT items, how they roll up, and the scale their pass/fail is scored on."""
 
     fiscal_year: int
     ids: tuple[str, ...]
     indicators: tuple[int, ...]
     indicator: np.ndarray  # intp: position in ``indicators`` of each item
     totals: np.ndarray  # items listed by the framework per indicator
+    sub: np.ndarray  # intp: position of each item's sub-indicator among all sub-indicators
+    subs_of: tuple[np.ndarray, ...]  # sub-indicator positions of each of ``indicators``
+    method: str  # the year's item roll-up
     points: np.ndarray  # int64 micro-points per level of the checklist scale
     words: dict[str, int]
     labels: tuple[str, ...]
@@ -193,12 +198,19 @@ def _items(fw: Framework) -> _Items | None:
     indicators = tuple(dict.fromkeys(ind.number for ind, _, _ in found.values()))
     position = np.array([indicators.index(ind.number) for ind, _, _ in found.values()],
                         dtype=np.intp)
+    subs = list(dict.fromkeys((ind.number, sub.code) for ind, sub, _ in found.values()))
+    sub = np.array([subs.index((ind.number, s.code)) for ind, s, _ in found.values()],
+                   dtype=np.intp)
     return _Items(
         fiscal_year=fw.fiscal_year,
         ids=tuple(found),
         indicators=indicators,
         indicator=position,
         totals=np.bincount(position, minlength=len(indicators)),
+        sub=sub,
+        subs_of=tuple(np.array([i for i, (n, _) in enumerate(subs) if n == number],
+                               dtype=np.intp) for number in indicators),
+        method=fw.item_rollup.method,
         points=np.array([_micro(level.score) for level in scale.levels], dtype=np.int64),
         words=_scale_words(scale),
         labels=tuple(level.labels[0] for level in scale.levels),
@@ -1056,7 +1068,8 @@ def _respondent_findings(year: int, comp: _Questions, orgs: np.ndarray, per_tool
 
 def score_checklist(checklist: pd.DataFrame,
                     frameworks: Frameworks = load_framework) -> AnswerScores:
-    """OIT indicator scores: the mean of the 100/0 scores of each indicator's listed items."""
+    """OIT indicator scores from the 100/0 scores of each indicator's listed items, rolled up
+    by the year's ``item_rollup`` (NACC's: the mean of the sub-indicators' item means)."""
     org_cats = list(checklist["org_id"].cat.categories)
     org_codes = checklist["org_id"].cat.codes.to_numpy().astype(np.int64)
     i_cats = list(checklist["item"].cat.categories)
@@ -1077,18 +1090,23 @@ def score_checklist(checklist: pd.DataFrame,
             raise ItaError(f"the checklist names items that fiscal year {year} does not have")
         o = org_codes if sel is None else org_codes[sel]
         lv = passed if sel is None else passed[sel]
-        n_k, width = len(comp.indicators), len(comp.points)
-        hist = np.bincount((o * n_k + comp.indicator[pos]) * width + lv,
-                           minlength=n_org * n_k * width).reshape(n_org, n_k, width)
-        counts = hist.sum(axis=2)
-        sums = hist @ comp.points
+        n_s, width = sum(len(cols) for cols in comp.subs_of), len(comp.points)
+        hist = np.bincount((o * n_s + comp.sub[pos]) * width + lv,
+                           minlength=n_org * n_s * width).reshape(n_org, n_s, width)
+        sub_counts = hist.sum(axis=2)
+        sub_sums = hist @ comp.points
+        values = np.empty((n_org, len(comp.indicators)), dtype=np.float64)
+        counts = np.empty((n_org, len(comp.indicators)), dtype=np.int64)
+        for k, cols in enumerate(comp.subs_of):
+            values[:, k], _ = rollup_arrays(comp.method, sub_sums[:, cols], sub_counts[:, cols])
+            counts[:, k] = sub_counts[:, cols].sum(axis=1)
         present = np.flatnonzero(counts.sum(axis=1) > 0)
         names = _take(org_cats, present)
         rows, cols = np.nonzero(counts[present] > 0)
         scores.append(pd.DataFrame({
             "org_id": names[rows], "fiscal_year": year,
             "indicator": np.asarray(comp.indicators, dtype=np.int64)[cols],
-            "score": sums[present][rows, cols] / counts[present][rows, cols] / MICRO}))
+            "score": values[present][rows, cols] / MICRO}))
         short = counts[present] < comp.totals
         for i, k in zip(*np.nonzero(short), strict=True):
             n, total = int(counts[present][i, k]), int(comp.totals[k])

@@ -195,6 +195,16 @@ def test_other_years_ship_no_item_list(year):
     assert load_framework(year).items == {}
 
 
+@pytest.mark.parametrize("year", SHIPPED)
+def test_item_rollup_is_the_mean_of_sub_indicators_with_its_source(year):
+    rule = load_framework(year).item_rollup
+    assert rule.method == "mean_of_sub_indicators"
+    # the Phichit table of NACC's 2564 regional report, cited in every year's file
+    assert "table 4.26" in rule.source and "Phichit" in rule.source
+    # verified where the table (2564) and the seed (2565) reproduce it, inferred elsewhere
+    assert rule.verified is (year in (2564, 2565))
+
+
 # -- years that have no file -----------------------------------------------------------------
 
 def test_unknown_year_is_refused_with_the_years_available():
@@ -293,6 +303,22 @@ def _duplicate_tool(raw):
     raw["tools"].append(dict(tool(raw, "OIT"), indicators=[]))
 
 
+def _unknown_rollup(raw):
+    raw["item_rollup"]["method"] = "median"
+
+
+def _no_rollup(raw):
+    del raw["item_rollup"]
+
+
+def _band_unsaid(raw):
+    del band(raw, "A")["confirmed"]
+
+
+def _empty_sub_indicator(raw):
+    indicator(raw, 10)["sub_indicators"][1]["items"] = []
+
+
 @pytest.mark.parametrize(("break_it", "fragments"), [
     (_weights_09, ["tool weights sum to 0.9", "expected 1"]),
     (_band_gap, ["gap between band A (to 94.98) and band AA (from 95"]),
@@ -307,6 +333,10 @@ def _duplicate_tool(raw):
                  "Field required"]),
     (_typo_top_key, ["grading.bnads", "Extra inputs are not permitted"]),
     (_duplicate_tool, ["tool OIT is defined twice"]),
+    (_unknown_rollup, ["item_rollup.method", "'mean_of_sub_indicators' or 'mean_of_items'"]),
+    (_no_rollup, ["item_rollup: Field required"]),
+    (_band_unsaid, ["grading.bands.1.confirmed: Field required"]),
+    (_empty_sub_indicator, ["sub-indicator 10.2 of indicator 10 lists no items"]),
 ], ids=lambda v: v.__name__.strip("_") if callable(v) else None)
 def test_broken_file_is_refused_naming_file_and_rule(tmp_path, break_it, fragments):
     raw = reference_raw()

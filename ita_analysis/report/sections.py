@@ -186,7 +186,7 @@ def framework(ctx: ReportContext) -> str:
                          "indicator": fw.indicator(number)})
     unverified_items = [ind for ind in fw.indicators
                         if ind.items_verified is False and ind.items]
-    noted_bands = [band for band in fw.grading.bands if band.note]
+    noted_bands = [band for band in fw.grading.bands if not band.confirmed]
     conditional = any(band.each_tool_min is not None for band in fw.grading.bands)
     # Provenance lines that the Thai list above does not already say (items, noted bands).
     said = len(unverified_items) + (1 if noted_bands else 0)
@@ -234,12 +234,11 @@ def weakest(ctx: ReportContext) -> str:
         summary = ctx.item_summary(number)
         groups: list[dict[str, Any]] = []
         if summary is not None:
-            ind = ctx.framework.indicator(number)
-            subs = {sub.code: sub for sub in ind.sub_indicators}
+            subs = {sub.code: sub for sub in summary.sub_indicators}
             for item in summary.items:
                 code = str(item["sub_indicator"])
                 if not groups or groups[-1]["code"] != code:
-                    groups.append({"code": code, "name_th": subs[code].name_th, "rows": []})
+                    groups.append({"code": code, "sub": subs[code], "rows": []})
                 groups[-1]["rows"].append(item)
         codes = {str(item["code"]) for g in groups for item in g["rows"]}
         item_recs = [r for r in ctx.recommendations
