@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
+from typing import Literal
 
 import pandas as pd
 from pydantic import BaseModel
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 from .dataset import Dataset
 from .errors import ParameterError
 from .framework import Framework, load_framework
+from .labels import Label, choose_label
 from .reconcile import Finding, reconcile
 from .rollup import rollup
 from .rounding import round2
@@ -51,7 +53,8 @@ class ToolResult(BaseModel):
 class Change(BaseModel):
     previous_year: int
     previous_overall_2dp: float
-    previous_grade: str
+    previous_grade: str | None  # the label printed for that year (``labels``)
+    previous_grade_text: str
     overall: float  # change of the two-decimal overall score
     tools: dict[str, float]
     indicators: dict[int, float]
@@ -94,7 +97,12 @@ class Findings(BaseModel):
     target: float
     overall: float
     overall_2dp: float
-    grade: str
+    grade: str | None  # the label the document prints (``labels``); None when it prints none
+    grade_text: str  # what the document prints as the result: the label, or why there is none
+    grade_source: Literal["published", "computed", "none"]
+    grade_computed: str | None  # the highest confirmed band the scores reach
+    grade_provisional: str | None  # what every band gives, unconfirmed ones included
+    grade_published: str | None  # the label in the data's published results
     passed: bool
     gap_to_target: float
     indicators: list[IndicatorResult]
@@ -102,7 +110,7 @@ class Findings(BaseModel):
     strongest: list[int]
     weakest: list[int]
     change: Change | None
-    history: list[dict[str, object]]  # every year of this organisation: year, overall, grade
+    history: list[dict[str, object]]  # every year: year, overall, grade, grade_text, tools
     peers: list[PeerRank]
     items: list[ItemSummary]
     reconciliation: list[Finding]
@@ -134,25 +142,44 @@ def analyse(dataset: Dataset, org_id: str, fiscal_year: int,
     indicators = _indicators(current, fw)
     shown = {ind.number: ind.score_2dp for ind in indicators}
     top, bottom = max(shown.values()), min(shown.values())
+    published = _published_labels(dataset, org_id)
+    label = _label(current, fw, published)
     return Findings(
         org_id=org_id,
         fiscal_year=int(fiscal_year),
         target=float(fw.target),
         overall=float(current["overall"]),
         overall_2dp=float(current[rounded_column("overall")]),
-        grade=str(current["grade"]),
+        grade=label.printed,
+        grade_text=label.text_th,
+        grade_source=label.source,
+        grade_computed=label.computed,
+        grade_provisional=label.provisional,
+        grade_published=label.published,
         passed=bool(current["passed"]),
         gap_to_target=_gap(fw.target, current[rounded_column("overall")]),
         indicators=indicators,
         tools=_tools(current, fw),
         strongest=[n for n, v in shown.items() if v == top],
         weakest=[n for n, v in shown.items() if v == bottom],
-        change=_change(table, current, fw),
-        history=_history(table, org_id),
+        change=_change(table, current, fw, published),
+        history=_history(table, org_id, published),
         peers=_peers(dataset, table, current),
         items=_items(dataset, current, fw),
         reconciliation=_reconciliation(dataset, table, org_id, int(fiscal_year)),
     )
+
+
+def _published_labels(dataset: Dataset, org_id: str) -> dict[int, str]:
+    """The labels an organisation's published results give, by fiscal year."""
+    rows = dataset.published[dataset.published["org_id"] == org_id]
+    return {int(r.fiscal_year): str(r.grade) for r in rows.itertuples()
+            if isinstance(r.grade, str) and r.grade.strip()}
+
+
+def _label(row: pd.Series, fw: Framework, published: dict[int, str]) -> Label:
+    return choose_label(fw, row[rounded_column("overall")], row["grade"],
+                        row["grade_provisional"], published.get(int(row["fiscal_year"])))
 
 
 def _reconciliation(dataset: Dataset, table: pd.DataFrame, org_id: str,
@@ -197,7 +224,8 @@ def _delta(now: float, before: float) -> float:
     return float(Decimal(str(now)) - Decimal(str(before)))
 
 
-def _change(table: pd.DataFrame, current: pd.Series, fw: Framework) -> Change | None:
+def _change(table: pd.DataFrame, current: pd.Series, fw: Framework,
+            published: dict[int, str]) -> Change | None:
     """Change on the nearest earlier fiscal year the organisation was scored in."""
     earlier = table[(table["org_id"] == current["org_id"])
                     & (table["fiscal_year"] < current["fiscal_year"])]
@@ -207,10 +235,12 @@ def _change(table: pd.DataFrame, current: pd.Series, fw: Framework) -> Change | 
     prev_fw = load_framework(int(prev["fiscal_year"]))
     shared_tools = [c for c in fw.tool_codes if c in prev_fw.tool_codes]
     shared_inds = [n for n in fw.indicator_numbers if n in prev_fw.indicator_numbers]
+    before = _label(prev, prev_fw, published)
     return Change(
         previous_year=int(prev["fiscal_year"]),
         previous_overall_2dp=float(prev[rounded_column("overall")]),
-        previous_grade=str(prev["grade"]),
+        previous_grade=before.printed,
+        previous_grade_text=before.text_th,
         overall=_delta(current[rounded_column("overall")], prev[rounded_column("overall")]),
         tools={c: _delta(current[rounded_column(c)], prev[rounded_column(c)])
                for c in shared_tools},
@@ -219,15 +249,18 @@ def _change(table: pd.DataFrame, current: pd.Series, fw: Framework) -> Change | 
     )
 
 
-def _history(table: pd.DataFrame, org_id: str) -> list[dict[str, object]]:
+def _history(table: pd.DataFrame, org_id: str,
+             published: dict[int, str]) -> list[dict[str, object]]:
     rows = table[table["org_id"] == org_id].sort_values("fiscal_year")
     out = []
     for _, r in rows.iterrows():
         fw = load_framework(int(r["fiscal_year"]))
+        label = _label(r, fw, published)
         out.append({
             "fiscal_year": int(r["fiscal_year"]),
             "overall_2dp": float(r[rounded_column("overall")]),
-            "grade": str(r["grade"]),
+            "grade": label.printed,
+            "grade_text": label.text_th,
             "tools": {c: float(r[rounded_column(c)]) for c in fw.tool_codes},
         })
     return out

@@ -95,7 +95,8 @@ def _entry(summary_file: Path, out_dir: Path) -> Entry | None:
         return None
     rel = page.relative_to(out_dir).as_posix()
     overall = findings.get("overall_2dp")
-    grade = str(findings.get("grade") or "")
+    # what the report printed as the result: the label, or what stands in for one
+    grade = str(findings.get("grade_text") or findings.get("grade") or "")
     return Entry(
         org_id=str(org.get("org_id", summary_file.parent.name)),
         name=str(org.get("name", "")),

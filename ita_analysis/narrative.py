@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from .findings import Findings, IndicatorResult
+from .findings import Change, Findings, IndicatorResult
 from .framework import Framework, load_framework
 from .reconcile import Finding
 from .rounding import round_half_up
@@ -33,6 +33,7 @@ __all__ = [
     "grade_phrase",
     "indicator_label",
     "join_thai",
+    "label_notes",
     "overall_text",
     "peers_text",
     "reconciliation_texts",
@@ -132,9 +133,10 @@ def overall_text(f: Findings, org_name: str, digits: Digits = "thai") -> str:
     """Overall score, grade and position against the target."""
     check_digits(digits)
     fw = _fw(f)
-    grade = grade_phrase(f.grade, f.fiscal_year)
+    # without a confirmed label none is named: the position against the target says it
+    grade = "" if f.grade is None else f"อยู่ใน{grade_phrase(f.grade, f.fiscal_year)} "
     text = (f"ผล{fw.name_th} ประจำ{fiscal_year_label(f.fiscal_year, digits)} ของ{org_name} "
-            f"ในภาพรวมได้ {_points(f.overall_2dp, digits)} อยู่ใน{grade} "
+            f"ในภาพรวมได้ {_points(f.overall_2dp, digits)} {grade}"
             f"ซึ่ง{_versus_target(f.gap_to_target, f.target, digits)}")
     return _finish(text, digits)
 
@@ -200,27 +202,33 @@ def change_text(f: Findings, digits: Digits = "thai") -> str | None:
     gap_note = "" if c.previous_year == f.fiscal_year - 1 else \
         " ซึ่งเป็นปีล่าสุดก่อนหน้าที่มีผลการประเมิน"
     before = (f"ผลการประเมินประจำ{fiscal_year_label(c.previous_year, digits)}{gap_note} "
-              f"ซึ่งได้ {_points(c.previous_overall_2dp, digits)} "
-              f"({grade_phrase(c.previous_grade, c.previous_year)})")
+              f"ซึ่งได้ {_points(c.previous_overall_2dp, digits)}"
+              + ("" if c.previous_grade is None else
+                 f" ({grade_phrase(c.previous_grade, c.previous_year)})"))
     overall = _movement(c.overall, digits)
     now = "คะแนนในภาพรวมเท่าเดิม" if overall == "เท่าเดิม" else f"คะแนนในภาพรวม{overall}"
     parts = [f"เมื่อเทียบกับ{before} {now}"]
-    prev_kind = load_framework(c.previous_year).grading.kind
-    if prev_kind != _fw(f).grading.kind:
-        parts.append(f"ทั้งนี้ เกณฑ์การรายงานผลของสองปีนี้ต่างกัน "
-                     f"(ปีนี้อยู่ใน{grade_phrase(f.grade, f.fiscal_year)}) "
-                     "จึงเปรียบเทียบระดับผลการประเมินโดยตรงไม่ได้")
-    elif c.previous_grade == f.grade:
-        parts.append(f"และยังคงอยู่ใน{grade_phrase(f.grade, f.fiscal_year)}")
-    else:
-        parts.append(f"และระดับผลการประเมินเปลี่ยนจาก{grade_phrase(c.previous_grade, c.previous_year)}"
-                     f" เป็น{grade_phrase(f.grade, f.fiscal_year)}")
+    parts.extend(_label_change(f, c))
     if c.tools:
         moves = [f"{code} {_movement(delta, digits)}" for code, delta in c.tools.items()]
         parts.append(f"เมื่อแยกตามเครื่องมือ พบว่า {join_thai(moves)}")
     if c.indicators:
         parts.extend(_largest_moves(f, c.indicators, digits))
     return _finish(" ".join(parts), digits)
+
+
+def _label_change(f: Findings, c: Change) -> list[str]:
+    """How the printed label moved; nothing when either year prints none."""
+    if c.previous_grade is None or f.grade is None:
+        return []
+    if load_framework(c.previous_year).grading.kind != _fw(f).grading.kind:
+        return [f"ทั้งนี้ เกณฑ์การรายงานผลของสองปีนี้ต่างกัน "
+                f"(ปีนี้อยู่ใน{grade_phrase(f.grade, f.fiscal_year)}) "
+                "จึงเปรียบเทียบระดับผลการประเมินโดยตรงไม่ได้"]
+    if c.previous_grade == f.grade:
+        return [f"และยังคงอยู่ใน{grade_phrase(f.grade, f.fiscal_year)}"]
+    return [f"และระดับผลการประเมินเปลี่ยนจาก{grade_phrase(c.previous_grade, c.previous_year)}"
+            f" เป็น{grade_phrase(f.grade, f.fiscal_year)}"]
 
 
 def _largest_moves(f: Findings, deltas: dict[int, float], digits: Digits) -> list[str]:
@@ -315,6 +323,31 @@ def weakest_detail_text(f: Findings, digits: Digits = "thai") -> str | None:
     return _finish(" ".join(sentences), digits)
 
 
+# -- the label and its bands (for the annex) ------------------------------------------------
+
+def label_notes(f: Findings, digits: Digits = "thai") -> list[str]:
+    """Where the printed label comes from and what the unconfirmed bands would give.
+
+    For analysts (the annex and ``summary.json``): the public document prints the label only.
+    """
+    check_digits(digits)
+    notes = []
+    if f.grade_source == "published":
+        note = (f"ผลการประเมิน “{f.grade}” เป็นผลที่สำนักงาน ป.ป.ช. ประกาศ "
+                "เพราะเกณฑ์ของปีนี้ยังได้รับการยืนยันไม่ครบทุกระดับ")
+        if f.grade_computed != f.grade:
+            note += (f" ส่วนเกณฑ์ที่ได้รับการยืนยันแล้วให้ผลเป็น “{f.grade_computed}”"
+                     if f.grade_computed else " ส่วนคะแนนไม่ถึงเกณฑ์ใดที่ได้รับการยืนยันแล้ว")
+        notes.append(note)
+    elif f.grade is None:
+        notes.append(f"คะแนนในภาพรวมไม่ถึงเกณฑ์ใดที่ได้รับการยืนยันแล้ว "
+                     f"เอกสารจึงแสดงผลว่า{f.grade_text} แทนระดับผลการประเมิน")
+    if f.grade_provisional is not None and f.grade_provisional != f.grade:
+        notes.append(f"หากใช้เกณฑ์ทุกระดับในแฟ้มกรอบการประเมิน รวมทั้งเกณฑ์ที่ยังไม่ได้รับการยืนยัน "
+                     f"ผลการประเมินจะเป็น “{f.grade_provisional}” ซึ่งเอกสารนี้ไม่นำมาแสดงเป็นผลการประเมิน")
+    return [_finish(note, digits) for note in notes]
+
+
 # -- contradictions ------------------------------------------------------------------------
 
 def reconciliation_texts(f: Findings, digits: Digits = "thai") -> list[str]:
@@ -337,10 +370,14 @@ def _explain(f: Findings, x: Finding, digits: Digits) -> str:
                 f"({_numbers(tool.indicators, digits)}) เท่ากับ "
                 f"{_points(float(x.recomputed), digits)} "
                 "รายงานฉบับนี้จึงใช้คะแนนที่คำนวณจากคะแนนรายตัวชี้วัด")
+    if x.kind == "published_grade" and x.severity == "notice":
+        return (f"ผลการประเมินที่ประกาศคือ{grade_phrase(x.published or '', f.fiscal_year)} "
+                f"ซึ่งตรงกับเกณฑ์ของระดับนี้ที่ยังไม่ได้รับการยืนยันจากสำนักงาน ป.ป.ช.")
     if x.kind == "published_grade":
+        earned = (f"อยู่ใน{grade_phrase(x.recomputed, f.fiscal_year)}" if x.recomputed
+                  else "ไม่ถึงเกณฑ์ใดที่ได้รับการยืนยันแล้ว")
         return (f"เอกสารที่เผยแพร่ระบุผลการประเมินเป็น{grade_phrase(x.published or '', f.fiscal_year)} "
-                f"แต่คะแนนในภาพรวม {_points(f.overall_2dp, digits)} อยู่ใน"
-                f"{grade_phrase(x.recomputed or f.grade, f.fiscal_year)} "
+                f"แต่คะแนนในภาพรวม {_points(f.overall_2dp, digits)} {earned} "
                 f"ตามเกณฑ์ของ{fiscal_year_label(f.fiscal_year, digits)}")
     if x.kind == "item_rollup":
         number = int(x.field.split()[-1])

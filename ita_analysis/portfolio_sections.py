@@ -310,7 +310,8 @@ def weakest(ctx: PortfolioContext) -> str:
 
 
 def ranking(ctx: PortfolioContext) -> str:
-    order = {label: i for i, label in enumerate(ctx.framework.grade_labels)}
+    # sort by the order of the label table: labels best first, then what stands in for one
+    order = {g.label: i for i, g in enumerate(ctx.portfolio.grades)}
     rows = [{"r": r, "type_short": TYPE_ABBREVIATIONS.get(r.org_type, r.org_type),
              "district_short": bare_place("district", r.district)}
             for r in ctx.portfolio.ranking]

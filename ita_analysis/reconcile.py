@@ -16,7 +16,8 @@ import pandas as pd
 from pydantic import BaseModel
 
 from .dataset import Dataset
-from .framework import load_framework
+from .framework import Framework, load_framework
+from .labels import band_words
 from .rollup import Rollup, rollup
 from .rounding import round2, round_half_up
 from .scoring import indicator_column, rounded_column
@@ -73,14 +74,45 @@ def _published(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
                     recomputed=_fmt(recomputed),
                     message=f"published {name} {_fmt(published)} but the indicator scores give "
                             f"{_fmt(recomputed)}"))
-        if row.grade and row.grade != mine["grade"]:
-            found.append(Finding(
-                org_id=key[0], fiscal_year=key[1], kind="published_grade",
-                severity="contradiction", field="grade", published=row.grade,
-                recomputed=str(mine["grade"]),
-                message=f"published grade {row.grade} but the overall score "
-                        f"{_fmt(mine[rounded_column('overall')])} earns {mine['grade']}"))
+        if row.grade:
+            found += _published_label(key, row.grade, mine, fw)
     return found
+
+
+def _published_label(key: tuple[str, int], published: str, mine: pd.Series,
+                     fw: Framework) -> list[Finding]:
+    """A published label against the computed one (see ``labels`` for which one prints).
+
+    Agreeing with the confirmed bands is silent; agreeing only with what the unconfirmed bands
+    give is a notice (evidence about NACC's rule, not an error); anything else contradicts.
+    """
+    computed, provisional = mine["grade"], mine["grade_provisional"]
+    if published == computed:
+        return []
+    overall = _fmt(mine[rounded_column("overall")])
+    word = "grade" if fw.grading.kind == "letter" else "label"
+    if published == provisional:
+        band = fw.band_of(published)
+        return [Finding(
+            org_id=key[0], fiscal_year=key[1], kind="published_grade", severity="notice",
+            field="grade", published=published, recomputed=computed,
+            message=f"published {word} {published} is what the unconfirmed band "
+                    f"{band_words(band)} gives for {overall}; the confirmed bands give "
+                    f"{computed or 'no label'}")]
+    letter = fw.grading.kind == "letter"
+    what = f"the overall score {overall}" if letter else \
+        f"the scores (overall {overall} and each tool)"
+    if computed is None:
+        earned = f"{'reaches' if letter else 'reach'} no confirmed band"
+    else:
+        earned = (f"{'earns' if letter else 'earn'} {computed} "
+                  f"(band {band_words(fw.band_of(computed))} in {key[1]})")
+    if provisional != computed:
+        earned += f"; every band, unconfirmed ones included, gives {provisional}"
+    return [Finding(
+        org_id=key[0], fiscal_year=key[1], kind="published_grade", severity="contradiction",
+        field="grade", published=published, recomputed=computed,
+        message=f"published {word} {published} but {what} {earned}")]
 
 
 def _item_rollups(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:

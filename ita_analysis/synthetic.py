@@ -580,7 +580,8 @@ def _published(
             "eit": chosen["EIT_2dp"].to_numpy(),
             "oit": chosen["OIT_2dp"].to_numpy(),
             "overall": chosen["overall_2dp"].to_numpy(),
-            "grade": chosen["grade"].to_numpy(),
+            # what NACC would publish: every band of the file, unconfirmed ones included
+            "grade": chosen["grade_provisional"].to_numpy(),
         }))
     published = (pd.concat(rows, ignore_index=True) if rows
                  else pd.DataFrame(columns=PUBLISHED_COLUMNS))[PUBLISHED_COLUMNS]

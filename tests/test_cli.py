@@ -26,6 +26,7 @@ SEED_RECORD = {
     "tools": {"IIT": 99.38, "EIT": 99.69, "OIT": 96.88},
     "overall": 98.47,
     "grade": "AA",
+    "grade_provisional": "AA",
     "passed": True,
 }
 

@@ -288,7 +288,8 @@ def test_findings_carry_their_own_reconciliation(dataset, table, a1):
     b2 = {f.kind: f.message for f in analyse(dataset, "b2", 2565, table).reconciliation}
     assert b2 == {
         "published_figure": "published overall 70.02 but the indicator scores give 70.00",
-        "published_grade": "published grade B but the overall score 70.00 earns C"}
+        "published_grade": "published grade B but the overall score 70.00 earns C "
+                           "(band C 65.00–74.99 in 2565)"}
 
 
 def test_analyse_scores_the_dataset_when_no_table_is_given(dataset, a1):

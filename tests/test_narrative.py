@@ -223,9 +223,10 @@ def test_all_indicators_equal(seed):
         "เมื่อพิจารณาเป็นรายตัวชี้วัด พบว่าทุกตัวชี้วัดได้คะแนนเท่ากันที่ ๑๐๐.๐๐ คะแนน"
 
 
-def _change(previous_year: int = 2564, grade: str = "A") -> Change:
+def _change(previous_year: int = 2564, grade: str | None = "A") -> Change:
     return Change(previous_year=previous_year, previous_overall_2dp=90.12,
-                  previous_grade=grade, overall=8.35,
+                  previous_grade=grade, previous_grade_text=grade or "ต่ำกว่าเกณฑ์ “ผ่าน”",
+                  overall=8.35,
                   tools={"IIT": 1.0, "EIT": -0.5, "OIT": 0.0},
                   indicators={1: 2.0, 2: 0.5, 3: 0.0, 4: -1.5, 5: 1.0, 6: -1.5, 7: 0.1,
                               8: 0.0, 9: 2.0, 10: -0.25})
@@ -253,6 +254,19 @@ def test_change_after_a_gap_and_across_grading_schemes(seed):
     text = change_text(later)
     assert "(ระดับ AA)" in text
     assert "เกณฑ์การรายงานผลของสองปีนี้ต่างกัน (ปีนี้อยู่ในระดับ “ผ่าน”)" in text
+
+
+def test_no_label_is_named_where_no_confirmed_band_is_reached(seed):
+    # 2567 at 80.00: below ผ่าน (the only confirmed band) and the unconfirmed ต้องปรับปรุง
+    # is never printed; the target comparison says where it stands
+    low = seed.model_copy(update={"fiscal_year": 2567, "grade": None, "overall_2dp": 80.0,
+                                  "gap_to_target": 5.0, "change": _change(2566, None)})
+    text = overall_text(low, ORG, "arabic")
+    assert "ในภาพรวมได้ 80.00 คะแนน ซึ่งต่ำกว่าค่าเป้าหมาย (85 คะแนน) อยู่ 5.00 คะแนน" in text
+    assert "ระดับ" not in text
+    change = change_text(low, "arabic")
+    assert "ซึ่งได้ 90.12 คะแนน คะแนนในภาพรวมเพิ่มขึ้น" in change
+    assert "ระดับ" not in change
 
 
 def test_unchanged_overall(seed):

@@ -62,7 +62,7 @@ def half_up(value: Decimal) -> Decimal:
 
 
 def expected_grade(overall: Decimal, year: int, tools: tuple[Decimal, ...] = ()) -> str:
-    """Grades written out by hand: 2565's letters (E from 40) and the pass labels of 2566+."""
+    """Grades written out by hand: 2565's letters (E from 50) and every pass label of 2566+."""
     if year >= 2566:
         if year >= 2567 and overall >= 95 and min(tools) >= 95:
             return "ผ่านดีเยี่ยม"
@@ -71,7 +71,7 @@ def expected_grade(overall: Decimal, year: int, tools: tuple[Decimal, ...] = ())
         if overall >= 85:
             return "ผ่าน"
         return "ต้องปรับปรุง" if overall >= 70 else "ต้องปรับปรุงโดยด่วน"
-    bands = [(95, "AA"), (85, "A"), (75, "B"), (65, "C"), (55, "D"), (40, "E")]
+    bands = [(95, "AA"), (85, "A"), (75, "B"), (65, "C"), (55, "D"), (50, "E")]
     return next((letter for floor, letter in bands if overall >= floor), "F")
 
 

@@ -194,7 +194,8 @@ def framework(ctx: ReportContext) -> str:
     return _render("framework", ctx, rows=rows, status=PROVENANCE_TH[fw.provenance.status],
                    unverified_items=unverified_items, noted_bands=noted_bands,
                    conditional=conditional, other_unverified=other,
-                   fw_file=_framework_shown(ctx))
+                   fw_file=_framework_shown(ctx),
+                   label_notes=_narrative().label_notes(ctx.findings, ctx.digits))
 
 
 def results(ctx: ReportContext) -> str:
