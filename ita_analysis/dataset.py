@@ -117,6 +117,7 @@ class Spec:
     base: str
     required: bool
     columns: dict[str, Callable[[pd.Series], Parsed]]
+    aliases: tuple[tuple[str, str], ...] = ()  # (another name a file may use, the column)
 
 
 SPECS: tuple[Spec, ...] = (
@@ -129,7 +130,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("published", False, {"org_id": _org_id, "fiscal_year": _fiscal_year,
                               "iit": _optional_score, "eit": _optional_score,
                               "oit": _optional_score, "overall": _optional_score,
-                              "grade": _optional_text}),
+                              "grade": _optional_text},
+         aliases=(("label", "grade"),)),  # a pass label (2566 on) may come as "label"
     Spec("measures", False, {"org_id": _org_id, "fiscal_year": _fiscal_year, "measure": _text,
                              "method": _optional_text, "owner": _optional_text,
                              "start": _month, "end": _month, "follow_up": _optional_text}),
@@ -219,6 +221,8 @@ def _build(folder: Path) -> Dataset:
         except TableError as exc:
             problems.extend(exc.problems)
             continue
+        table, alias_problems = _aliased(path, table, spec)
+        problems.extend(alias_problems)
         parsed, file_problems = _parse(path, table, spec)
         problems.extend(file_problems)
         raw[spec.base] = parsed
@@ -257,6 +261,21 @@ def _problem_order(problem: Problem) -> tuple[int, int, int]:
     columns = list(SPECS[spec_index].columns) if spec_index < len(SPECS) else []
     column = columns.index(problem.column) if problem.column in columns else len(columns)
     return spec_index, problem.row or 0, column
+
+
+def _aliased(path: Path, table: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, list[Problem]]:
+    """Columns under another accepted name take their usual one; both at once is refused."""
+    problems = []
+    for alias, name in spec.aliases:
+        if alias not in table.columns:
+            continue
+        if name in table.columns:
+            problems.append(Problem(str(path), 1, alias, None,
+                                    f"either a '{name}' or a '{alias}' column, not both"))
+            table = table.drop(columns=alias)
+        else:
+            table = table.rename(columns={alias: name})
+    return table, problems
 
 
 def _parse(path: Path, table: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, list[Problem]]:
