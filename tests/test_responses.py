@@ -269,7 +269,7 @@ org-a,2565,O99,ผ่าน
 org-a,2565,O2,maybe
 org-a,2565,O1,ไม่ผ่าน
 org-z,2565,O3,มี
-org-a,2566,O3,มี
+org-a,2567,O3,มี
 """
     with pytest.raises(DataValidationError) as caught:
         checklist_from_frame(frame(text), "oit_checklist.csv", organisations=["org-a"])
