@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from .dataset import Dataset
 from .errors import ParameterError
-from .framework import Framework, load_framework
+from .framework import Framework
 from .labels import Label, choose_label
 from .reconcile import Finding, reconcile
 from .rollup import rollup
@@ -94,6 +94,7 @@ class ItemSummary(BaseModel):
 class Findings(BaseModel):
     org_id: str
     fiscal_year: int
+    rules_dir: str = ""  # the data folder whose own rule files apply ("": the package's only)
     target: float
     overall: float
     overall_2dp: float
@@ -130,8 +131,8 @@ def analyse(dataset: Dataset, org_id: str, fiscal_year: int,
             table: pd.DataFrame | None = None) -> Findings:
     """Findings of one organisation's fiscal year; ``table`` is the scored dataset if at hand."""
     if table is None:
-        table = score_table(dataset.scores)
-    fw = load_framework(int(fiscal_year))
+        table = score_table(dataset.scores, dataset.frameworks)
+    fw = dataset.framework(int(fiscal_year))
     row = table[(table["org_id"] == org_id) & (table["fiscal_year"] == int(fiscal_year))]
     if row.empty:
         have = sorted(table.loc[table["org_id"] == org_id, "fiscal_year"].astype(int))
@@ -147,6 +148,7 @@ def analyse(dataset: Dataset, org_id: str, fiscal_year: int,
     return Findings(
         org_id=org_id,
         fiscal_year=int(fiscal_year),
+        rules_dir=str(dataset.rules_dir or ""),
         target=float(fw.target),
         overall=float(current["overall"]),
         overall_2dp=float(current[rounded_column("overall")]),
@@ -162,8 +164,8 @@ def analyse(dataset: Dataset, org_id: str, fiscal_year: int,
         tools=_tools(current, fw),
         strongest=[n for n, v in shown.items() if v == top],
         weakest=[n for n, v in shown.items() if v == bottom],
-        change=_change(table, current, fw, published),
-        history=_history(table, org_id, published),
+        change=_change(dataset, table, current, fw, published),
+        history=_history(dataset, table, org_id, published),
         peers=_peers(dataset, table, current),
         items=_items(dataset, current, fw),
         reconciliation=_reconciliation(dataset, table, org_id, int(fiscal_year)),
@@ -224,7 +226,7 @@ def _delta(now: float, before: float) -> float:
     return float(Decimal(str(now)) - Decimal(str(before)))
 
 
-def _change(table: pd.DataFrame, current: pd.Series, fw: Framework,
+def _change(dataset: Dataset, table: pd.DataFrame, current: pd.Series, fw: Framework,
             published: dict[int, str]) -> Change | None:
     """Change on the nearest earlier fiscal year the organisation was scored in."""
     earlier = table[(table["org_id"] == current["org_id"])
@@ -232,7 +234,7 @@ def _change(table: pd.DataFrame, current: pd.Series, fw: Framework,
     if earlier.empty:
         return None
     prev = earlier.sort_values("fiscal_year").iloc[-1]
-    prev_fw = load_framework(int(prev["fiscal_year"]))
+    prev_fw = dataset.framework(int(prev["fiscal_year"]))
     shared_tools = [c for c in fw.tool_codes if c in prev_fw.tool_codes]
     shared_inds = [n for n in fw.indicator_numbers if n in prev_fw.indicator_numbers]
     before = _label(prev, prev_fw, published)
@@ -249,12 +251,12 @@ def _change(table: pd.DataFrame, current: pd.Series, fw: Framework,
     )
 
 
-def _history(table: pd.DataFrame, org_id: str,
+def _history(dataset: Dataset, table: pd.DataFrame, org_id: str,
              published: dict[int, str]) -> list[dict[str, object]]:
     rows = table[table["org_id"] == org_id].sort_values("fiscal_year")
     out = []
     for _, r in rows.iterrows():
-        fw = load_framework(int(r["fiscal_year"]))
+        fw = dataset.framework(int(r["fiscal_year"]))
         label = _label(r, fw, published)
         out.append({
             "fiscal_year": int(r["fiscal_year"]),

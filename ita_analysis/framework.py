@@ -9,9 +9,10 @@ or in two) with every problem listed, so a bad edit never scores anything.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .errors import FrameworkError, UnknownFiscalYearError
 from .rounding import round_half_up
-from .yearfiles import package_dir, read_mapping, span, years_in
+from .yearfiles import Origin, read_mapping, span, validation_lines, year_file, years_of
 
 HUNDREDTH = Decimal("0.01")
 FRAMEWORK_DIR = "frameworks"
@@ -109,6 +110,7 @@ class Provenance(_Model):
     verified: tuple[str, ...] = ()
     unverified: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    copied_from: int | None = None  # the year a file was copied from (``rules new``)
 
 
 class Mandate(_Model):
@@ -182,7 +184,7 @@ class Framework(_Model):
     def _check_rules(self) -> Framework:
         problems = framework_problems(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))  # one line each in the loader's message
         return self
 
     # -- look-ups -----------------------------------------------------------------
@@ -397,33 +399,73 @@ def _band_problems(bands: tuple[Band, ...]) -> list[str]:
 
 # -- loading ----------------------------------------------------------------------
 
-def _framework_dir() -> Path:
-    return package_dir(FRAMEWORK_DIR)
+def available_years(data_dir: str | Path | None = None) -> list[int]:
+    """Fiscal years (BE) with a framework file: the package's and a data folder's own."""
+    return years_of(FRAMEWORK_DIR, data_dir)
 
 
-def available_years() -> list[int]:
-    """Fiscal years (BE) that ship a framework file."""
-    return years_in(_framework_dir())
-
-
-def framework_path(year: int) -> Path:
-    """The file holding a year's rules; a clear error when there is none."""
-    path = _framework_dir() / f"{int(year)}.yaml"
-    if not path.is_file():
+def framework_path(year: int, data_dir: str | Path | None = None) -> Path:
+    """The file holding a year's rules (a data folder's own first); a clear error when none."""
+    found = year_file(FRAMEWORK_DIR, year, data_dir)
+    if found is None:
         hint = ""
         if 1900 <= int(year) < 2400:
             hint = f" {year} looks like a Christian Era year: fiscal years are Buddhist Era " \
                    f"(try {int(year) + 543})."
+        else:
+            known = available_years(data_dir)
+            if known and int(year) > known[-1]:
+                hint = (f" To add it, copy the latest year's rules into the data folder: "
+                        f"ita-analysis rules new {int(year)} --from {known[-1]} --data DIR "
+                        "(docs/adding-a-year.md).")
         raise UnknownFiscalYearError(
-            f"no ITA framework for fiscal year {year}; available: {span(available_years())}.{hint}"
-        )
-    return path
+            f"no ITA framework for fiscal year {year}; available: "
+            f"{span(available_years(data_dir))}.{hint}")
+    return found[0]
 
 
-@cache
-def load_framework(year: int) -> Framework:
-    """The framework of a fiscal year (BE), validated; cached per process."""
-    return load_framework_file(framework_path(year), expect_year=int(year))
+def framework_origin(year: int, data_dir: str | Path | None = None) -> Origin:
+    """Whether a year's rules come from the package or from the data folder's own file."""
+    framework_path(year, data_dir)  # the same error when there is none
+    found = year_file(FRAMEWORK_DIR, year, data_dir)
+    assert found is not None
+    return found[1]
+
+
+def load_framework(year: int, data_dir: str | Path | None = None) -> Framework:
+    """The framework of a fiscal year (BE) as a data folder sees it, validated.
+
+    Cached per file and its modification time and size, so that a long-lived kernel reads an
+    edited file again and two data folders never share a year's rules by mistake.
+    """
+    path = framework_path(year, data_dir)
+    info = path.stat()
+    return _load_cached(path, int(year), info.st_mtime_ns, info.st_size)
+
+
+@lru_cache(maxsize=256)
+def _load_cached(path: Path, year: int, mtime_ns: int, size: int) -> Framework:
+    return load_framework_file(path, expect_year=year)
+
+
+@dataclass(frozen=True)
+class FrameworkFiles:
+    """The frameworks a run on one data folder sees: its own files over the package's.
+
+    Callable like ``load_framework`` (the ``frameworks`` argument of scoring and answers) and
+    able to list its years.
+    """
+
+    data_dir: Path | None = None
+
+    def __call__(self, year: int) -> Framework:
+        return load_framework(year, self.data_dir)
+
+    def years(self) -> list[int]:
+        return available_years(self.data_dir)
+
+    def path(self, year: int) -> Path:
+        return framework_path(year, self.data_dir)
 
 
 def load_framework_file(path: str | Path, expect_year: int | None = None) -> Framework:
@@ -433,12 +475,15 @@ def load_framework_file(path: str | Path, expect_year: int | None = None) -> Fra
     try:
         fw = Framework.model_validate(raw)
     except ValidationError as exc:
+        top = f"{path}: (top of the file): "
         lines = []
-        for err in exc.errors():
-            loc = ".".join(str(part) for part in err["loc"]) or "(file)"
-            msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"  - {loc}: {msg}")
-        raise FrameworkError(f"{path}: invalid framework file:\n" + "\n".join(lines)) from None
+        for line in validation_lines(path, exc.errors()):
+            if line.startswith(top):  # the rules' own checks, one problem a line
+                lines += [f"{path}: {problem}" for problem in line.removeprefix(top).split("\n")]
+            else:
+                lines.append(line)
+        raise FrameworkError(f"{path}: invalid framework file:\n"
+                             + "\n".join(f"  - {line}" for line in lines)) from None
     if expect_year is not None and fw.fiscal_year != expect_year:
         raise FrameworkError(
             f"{path}: fiscal_year is {fw.fiscal_year}, expected {expect_year} as the file name says"

@@ -71,11 +71,11 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-def _grade_rank(year: int, grade: str) -> int:
+def _grade_rank(year: int, grade: str, data_dir: str | None = None) -> int:
     from .framework import load_framework
 
     try:
-        labels = load_framework(year).grade_labels
+        labels = load_framework(year, data_dir or None).grade_labels
     except Exception:  # a framework file removed since: sort such grades last
         return 99
     return labels.index(grade) if grade in labels else 99
@@ -107,7 +107,8 @@ def _entry(summary_file: Path, out_dir: Path) -> Entry | None:
         overall_2dp=None if overall is None else float(overall),
         grade=grade,
         passed=findings.get("passed"),
-        grade_rank=_grade_rank(year, grade),
+        grade_rank=_grade_rank(year, grade, str(data.get("parameters", {}).get("data_dir")
+                                                or "")),
         href=quote(rel),
     )
 

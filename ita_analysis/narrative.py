@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from .findings import Change, Findings, IndicatorResult
 from .framework import Framework, load_framework
+from .labels import NO_CONFIRMED_BAND_TH
 from .reconcile import Finding
 from .rounding import round_half_up
 from .thai import (
@@ -37,6 +39,7 @@ __all__ = [
     "overall_text",
     "peers_text",
     "reconciliation_texts",
+    "rules_notes",
     "strongest_weakest_text",
     "tool_text",
     "weakest_detail_text",
@@ -105,9 +108,10 @@ def _numbers(numbers: Sequence[int], digits: Digits) -> str:
     return "ตัวชี้วัดที่ " + join_thai(text)
 
 
-def grade_phrase(grade: str, fiscal_year: int) -> str:
-    """The grade as prose names it: "ระดับ AA", or "ระดับ “ผ่านดี”" for a pass label."""
-    if load_framework(int(fiscal_year)).grading.kind == "letter":
+def grade_phrase(grade: str, fiscal_year: int, rules_dir: str | Path | None = None) -> str:
+    """The grade as prose names it: "ระดับ AA", or "ระดับ “ผ่านดี”" for a pass label
+    (``rules_dir``: the data folder whose own rule files apply)."""
+    if load_framework(int(fiscal_year), rules_dir or None).grading.kind == "letter":
         return f"ระดับ {grade}"
     return f"ระดับ “{grade}”"
 
@@ -123,8 +127,13 @@ def _versus_target(gap: float, target: float, digits: Digits) -> str:
     return f"เท่ากับ{t} พอดี"
 
 
+def _phrase(f: Findings, grade: str, year: int | None = None) -> str:
+    """``grade_phrase`` of a label of the findings' year (or ``year``), by its own rules."""
+    return grade_phrase(grade, year or f.fiscal_year, f.rules_dir)
+
+
 def _fw(f: Findings) -> Framework:
-    return load_framework(f.fiscal_year)
+    return load_framework(f.fiscal_year, f.rules_dir or None)
 
 
 # -- sentences ----------------------------------------------------------------------------
@@ -134,7 +143,7 @@ def overall_text(f: Findings, org_name: str, digits: Digits = "thai") -> str:
     check_digits(digits)
     fw = _fw(f)
     # without a confirmed label none is named: the position against the target says it
-    grade = "" if f.grade is None else f"อยู่ใน{grade_phrase(f.grade, f.fiscal_year)} "
+    grade = "" if f.grade is None else f"อยู่ใน{_phrase(f, f.grade)} "
     text = (f"ผล{fw.name_th} ประจำ{fiscal_year_label(f.fiscal_year, digits)} ของ{org_name} "
             f"ในภาพรวมได้ {_points(f.overall_2dp, digits)} {grade}"
             f"ซึ่ง{_versus_target(f.gap_to_target, f.target, digits)}")
@@ -204,7 +213,7 @@ def change_text(f: Findings, digits: Digits = "thai") -> str | None:
     before = (f"ผลการประเมินประจำ{fiscal_year_label(c.previous_year, digits)}{gap_note} "
               f"ซึ่งได้ {_points(c.previous_overall_2dp, digits)}"
               + ("" if c.previous_grade is None else
-                 f" ({grade_phrase(c.previous_grade, c.previous_year)})"))
+                 f" ({_phrase(f, c.previous_grade, c.previous_year)})"))
     overall = _movement(c.overall, digits)
     now = "คะแนนในภาพรวมเท่าเดิม" if overall == "เท่าเดิม" else f"คะแนนในภาพรวม{overall}"
     parts = [f"เมื่อเทียบกับ{before} {now}"]
@@ -221,14 +230,15 @@ def _label_change(f: Findings, c: Change) -> list[str]:
     """How the printed label moved; nothing when either year prints none."""
     if c.previous_grade is None or f.grade is None:
         return []
-    if load_framework(c.previous_year).grading.kind != _fw(f).grading.kind:
+    if load_framework(c.previous_year, f.rules_dir or None).grading.kind != \
+            _fw(f).grading.kind:
         return [f"ทั้งนี้ เกณฑ์การรายงานผลของสองปีนี้ต่างกัน "
-                f"(ปีนี้อยู่ใน{grade_phrase(f.grade, f.fiscal_year)}) "
+                f"(ปีนี้อยู่ใน{_phrase(f, f.grade)}) "
                 "จึงเปรียบเทียบระดับผลการประเมินโดยตรงไม่ได้"]
     if c.previous_grade == f.grade:
-        return [f"และยังคงอยู่ใน{grade_phrase(f.grade, f.fiscal_year)}"]
-    return [f"และระดับผลการประเมินเปลี่ยนจาก{grade_phrase(c.previous_grade, c.previous_year)}"
-            f" เป็น{grade_phrase(f.grade, f.fiscal_year)}"]
+        return [f"และยังคงอยู่ใน{_phrase(f, f.grade)}"]
+    return [f"และระดับผลการประเมินเปลี่ยนจาก{_phrase(f, c.previous_grade, c.previous_year)}"
+            f" เป็น{_phrase(f, f.grade)}"]
 
 
 def _largest_moves(f: Findings, deltas: dict[int, float], digits: Digits) -> list[str]:
@@ -339,12 +349,29 @@ def label_notes(f: Findings, digits: Digits = "thai") -> list[str]:
             note += (f" ส่วนเกณฑ์ที่ได้รับการยืนยันแล้วให้ผลเป็น “{f.grade_computed}”"
                      if f.grade_computed else " ส่วนคะแนนไม่ถึงเกณฑ์ใดที่ได้รับการยืนยันแล้ว")
         notes.append(note)
+    elif f.grade is None and f.grade_text == NO_CONFIRMED_BAND_TH:
+        notes.append("เกณฑ์ระดับผลการประเมินของปีนี้ยังไม่ได้รับการยืนยันแม้แต่ระดับเดียว "
+                     "และข้อมูลไม่มีผลที่สำนักงาน ป.ป.ช. ประกาศ เอกสารจึงไม่แสดงระดับผลการประเมิน")
     elif f.grade is None:
         notes.append(f"คะแนนในภาพรวมไม่ถึงเกณฑ์ใดที่ได้รับการยืนยันแล้ว "
                      f"เอกสารจึงแสดงผลว่า{f.grade_text} แทนระดับผลการประเมิน")
     if f.grade_provisional is not None and f.grade_provisional != f.grade:
         notes.append(f"หากใช้เกณฑ์ทุกระดับในแฟ้มกรอบการประเมิน รวมทั้งเกณฑ์ที่ยังไม่ได้รับการยืนยัน "
                      f"ผลการประเมินจะเป็น “{f.grade_provisional}” ซึ่งเอกสารนี้ไม่นำมาแสดงเป็นผลการประเมิน")
+    return [_finish(note, digits) for note in notes]
+
+
+def rules_notes(fw: Framework, origin: str, digits: Digits = "thai") -> list[str]:
+    """Where a year's rules come from, when that is not the package's checked file: a data
+    folder's own file, a copy of another year (``rules new``). For the annex."""
+    check_digits(digits)
+    notes = []
+    if origin == "data folder":
+        notes.append("กรอบการประเมินของปีนี้มาจากแฟ้มในโฟลเดอร์ข้อมูล ไม่ใช่แฟ้มที่มากับโปรแกรม")
+    if fw.provenance.copied_from is not None:
+        notes.append(f"กรอบการประเมินของปีนี้คัดลอกมาจากกรอบการประเมินประจำ"
+                     f"{fiscal_year_label(fw.provenance.copied_from, digits)} "
+                     "ทุกประเด็นจึงยังไม่ได้ตรวจสอบกับคู่มือการประเมินของปีนี้")
     return [_finish(note, digits) for note in notes]
 
 
@@ -371,12 +398,12 @@ def _explain(f: Findings, x: Finding, digits: Digits) -> str:
                 f"{_points(float(x.recomputed), digits)} "
                 "รายงานฉบับนี้จึงใช้คะแนนที่คำนวณจากคะแนนรายตัวชี้วัด")
     if x.kind == "published_grade" and x.severity == "notice":
-        return (f"ผลการประเมินที่ประกาศคือ{grade_phrase(x.published or '', f.fiscal_year)} "
+        return (f"ผลการประเมินที่ประกาศคือ{_phrase(f, x.published or '')} "
                 f"ซึ่งตรงกับเกณฑ์ของระดับนี้ที่ยังไม่ได้รับการยืนยันจากสำนักงาน ป.ป.ช.")
     if x.kind == "published_grade":
-        earned = (f"อยู่ใน{grade_phrase(x.recomputed, f.fiscal_year)}" if x.recomputed
+        earned = (f"อยู่ใน{_phrase(f, x.recomputed)}" if x.recomputed
                   else "ไม่ถึงเกณฑ์ใดที่ได้รับการยืนยันแล้ว")
-        return (f"เอกสารที่เผยแพร่ระบุผลการประเมินเป็น{grade_phrase(x.published or '', f.fiscal_year)} "
+        return (f"เอกสารที่เผยแพร่ระบุผลการประเมินเป็น{_phrase(f, x.published or '')} "
                 f"แต่คะแนนในภาพรวม {_points(f.overall_2dp, digits)} {earned} "
                 f"ตามเกณฑ์ของ{fiscal_year_label(f.fiscal_year, digits)}")
     if x.kind == "item_rollup":

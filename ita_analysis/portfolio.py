@@ -34,7 +34,7 @@ from pydantic import BaseModel
 
 from .dataset import Dataset
 from .errors import ParameterError
-from .framework import Framework, load_framework
+from .framework import Framework
 from .labels import label_columns
 from .rounding import MICRO, hundredths_half_up, round2, to_micro
 from .scoring import indicator_column, rounded_column, score_table
@@ -239,7 +239,7 @@ def scope_rows(dataset: Dataset, table: pd.DataFrame, scope: Scope,
     rows = year.merge(orgs, on="org_id", how="inner")
     rows["district"] = rows["district"].fillna("").astype(str)
     rows["short_name"] = rows["name"].map(short_name)
-    rows = label_columns(rows, dataset.published, load_framework)
+    rows = label_columns(rows, dataset.published, dataset.frameworks)
     return rows.reset_index(drop=True)
 
 
@@ -517,7 +517,7 @@ def _movement(dataset: Dataset, table: pd.DataFrame, scope: Scope, rows: pd.Data
         mean_change = round2(Decimal(int(pair["change_h"].sum())) / Decimal(100 * len(pair)))
     has_prev = not before.empty
     try:
-        prev_kind = load_framework(prev_year).grading.kind if has_prev else None
+        prev_kind = dataset.framework(prev_year).grading.kind if has_prev else None
     except Exception:  # no framework for that year: then there are no scores either
         prev_kind = None
     return Movement(
@@ -543,9 +543,9 @@ def analyse_portfolio(dataset: Dataset, fiscal_year: int, scope: Scope | None = 
     """
     scope = scope or Scope()
     year = int(fiscal_year)
-    fw = load_framework(year)
+    fw = dataset.framework(year)
     if table is None:
-        table = score_table(dataset.scores)
+        table = score_table(dataset.scores, dataset.frameworks)
     rows = scope_rows(dataset, table, scope, year)
     if rows.empty:
         raise ParameterError(f"no organisation of the scope ({_scope_words(scope)}) has "

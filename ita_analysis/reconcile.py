@@ -16,7 +16,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from .dataset import Dataset
-from .framework import Framework, load_framework
+from .framework import Framework
 from .labels import band_words
 from .rollup import Rollup, rollup
 from .rounding import round2, round_half_up
@@ -59,7 +59,7 @@ def _published(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
         key = (row.org_id, int(row.fiscal_year))
         if key not in scored.index:
             continue
-        fw = load_framework(key[1])
+        fw = dataset.framework(key[1])
         mine = scored.loc[key]
         for column, name in (("iit", "IIT"), ("eit", "EIT"), ("oit", "OIT"),
                              ("overall", "overall")):
@@ -122,7 +122,7 @@ def _item_rollups(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
         key = (org, int(year))
         if key not in scored.index:
             continue
-        fw = load_framework(key[1])
+        fw = dataset.framework(key[1])
         if len(group) != len(fw.indicator(int(number)).items):
             continue  # a partial item list cannot be compared with the indicator
         rolled = rollup(fw, int(number), dict(zip(group["item"], group["score"], strict=True)))

@@ -218,9 +218,15 @@ def _items(fw: Framework) -> _Items | None:
     )
 
 
+def _known_years(frameworks: Frameworks) -> list[int]:
+    """Years with a framework as ``frameworks`` sees them (a data folder's own files too)."""
+    years = getattr(frameworks, "years", None)
+    return years() if callable(years) else available_years()
+
+
 def _years_with(kind: Callable[[Framework], object], frameworks: Frameworks) -> list[int]:
     years = []
-    for year in available_years():
+    for year in _known_years(frameworks):
         try:
             if kind(frameworks(year)) is not None:
                 years.append(year)
@@ -479,8 +485,9 @@ def _org_check(organisations: Iterable[str] | None) -> Callable[[str], str | Non
     return check
 
 
-def _year_values(cats: list[str]) -> tuple[np.ndarray, list[str | None]]:
-    """Each distinct fiscal year text read, with what was expected where it is not one."""
+def _year_values(cats: list[str], known: list[int]) -> tuple[np.ndarray, list[str | None]]:
+    """Each distinct fiscal year text read, with what was expected where it is not one
+    (``known``: the years with a framework)."""
     years = np.zeros(len(cats), dtype=np.int64)
     messages: list[str | None] = []
     for i, text in enumerate(cats):
@@ -489,7 +496,7 @@ def _year_values(cats: list[str]) -> tuple[np.ndarray, list[str | None]]:
             messages.append("a fiscal year, a whole number such as 2565")
             continue
         year = int(digits)
-        problem = fiscal_year_error(year)
+        problem = fiscal_year_error(year, known)
         if problem:
             messages.append(problem)
         else:
@@ -541,7 +548,7 @@ def _answers(table: _Table, file: str, organisations: Iterable[str] | None,
     n_rows = table.length
 
     issues.by_category(org, org_cats, "org_id", _org_check(organisations))
-    years, year_msgs = _year_values(year_cats)
+    years, year_msgs = _year_values(year_cats, _known_years(frameworks))
     compiled: dict[int, _Questions | None] = {}
     for i, y in enumerate(years):
         if year_msgs[i] is None and int(y) not in compiled:
@@ -828,7 +835,7 @@ def _checklist(table: _Table, file: str, organisations: Iterable[str] | None,
     pass_c, pass_cats = table.columns["passed"]
     n_rows = table.length
     issues.by_category(org, org_cats, "org_id", _org_check(organisations))
-    years, year_msgs = _year_values(year_cats)
+    years, year_msgs = _year_values(year_cats, _known_years(frameworks))
     compiled = {int(y): _items(frameworks(int(y)))
                 for i, y in enumerate(years) if year_msgs[i] is None}
     for i, y in enumerate(years):
@@ -1230,16 +1237,20 @@ def checklist_to_long(checklist: pd.DataFrame,
 
 def dataset_with_answers(dataset: Dataset | None, responses: str | Path | None = None,
                          checklist: str | Path | None = None,
-                         frameworks: Frameworks = load_framework
+                         frameworks: Frameworks | None = None
                          ) -> tuple[Dataset, AnswerScores]:
     """A data set whose indicator scores come from answer files where they cover them.
 
-    With ``dataset``, organisations are checked against its list and its scores fill the
-    indicators the answers do not give. Without, organisations are not checked and every
-    indicator must come from the answers. Problems of both files are reported together.
+    With ``dataset``, organisations are checked against its list, its scores fill the
+    indicators the answers do not give and its folder's own rules apply; it may lack the
+    indicators the answers give (``load_dataset(..., every_indicator=False)``). Without,
+    organisations are not checked and every indicator must come from the answers. Problems of
+    both files are reported together; an indicator given by neither is refused.
     """
     if responses is None and checklist is None:
         raise ItaError("no answer files given: expected responses, a checklist or both")
+    if frameworks is None:
+        frameworks = dataset.frameworks if dataset is not None else load_framework
     known = None if dataset is None else dataset.organisations["org_id"].tolist()
     problems: list[Problem] = []
     answers = checked = None
@@ -1257,7 +1268,7 @@ def dataset_with_answers(dataset: Dataset | None, responses: str | Path | None =
         raise DataValidationError(problems)
     scored = score_answers(answers, checked, frameworks)
     if dataset is None:
-        _require_every_indicator(scored.scores, frameworks)
+        _require_every_indicator(scored.scores, frameworks, None)
     files = {name: Path(p) for name, p in (("responses", responses), ("oit_checklist", checklist))
              if p is not None}
     if dataset is None:
@@ -1279,16 +1290,22 @@ def dataset_with_answers(dataset: Dataset | None, responses: str | Path | None =
     merged = pd.concat([base[keep], scored.scores], ignore_index=True).astype(
         {"fiscal_year": int, "indicator": int, "score": float})
     merged = merged.sort_values(["org_id", "fiscal_year", "indicator"], kind="stable")
+    if dataset.files:  # a data folder: its scores and the answers together give every indicator
+        _require_every_indicator(merged, frameworks, dataset.files.get("scores"))
     all_files = {**dataset.files, **files}
+    hashed = {**all_files, **dataset.rule_files}  # the folder's own rules are inputs too
     sha = hashlib.sha256()
-    for name in sorted(all_files):
+    for name in sorted(hashed):
         sha.update(name.encode())
-        sha.update(all_files[name].read_bytes())
+        sha.update(hashed[name].read_bytes())
     return replace(dataset, scores=merged.reset_index(drop=True), files=all_files,
                    digest=sha.hexdigest()), scored
 
 
-def _require_every_indicator(scores: pd.DataFrame, frameworks: Frameworks) -> None:
+def _require_every_indicator(scores: pd.DataFrame, frameworks: Frameworks,
+                             table: Path | None) -> None:
+    """Every organisation-year has every indicator, from the answers or the folder's scores
+    (``table``: the folder's scores file; None when there is no folder)."""
     for year, group in scores.groupby("fiscal_year", sort=True):
         expected = set(frameworks(int(year)).indicator_numbers)
         have = group.groupby("org_id", sort=True)["indicator"].agg(frozenset)
@@ -1297,10 +1314,14 @@ def _require_every_indicator(scores: pd.DataFrame, frameworks: Frameworks) -> No
             org, got = short.index[0], short.iloc[0]
             gaps = ", ".join(map(str, sorted(expected - got)))
             more = f" (and {len(short) - 1} more organisation(s))" if len(short) > 1 else ""
+            if table is None:
+                raise ParameterError(
+                    f"{org} {year}: no score for indicator(s) {gaps} from the answers{more}; "
+                    "give the OIT checklist for the OIT indicators, or a data folder (--data) "
+                    "whose scores cover the indicators the answers do not")
             raise ParameterError(
-                f"{org} {year}: no score for indicator(s) {gaps} from the answers{more}; "
-                "give the OIT checklist for the OIT indicators, or a data folder (--data) "
-                "whose scores cover the indicators the answers do not")
+                f"{org} {year}: no score for indicator(s) {gaps} in {table} nor from the "
+                f"answers{more}; expected every indicator from one or the other")
 
 
 def _no_rows(*columns: str) -> pd.DataFrame:

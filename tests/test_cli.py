@@ -171,7 +171,7 @@ def test_check_on_a_malformed_folder_lists_every_problem():
     items = folder / "items.csv"
     assert f"{items}, row 3, column 'score': got 'abc'; expected a number from 0 to 100" in err
     assert (f"{items}, row 5, column 'fiscal_year': got '2599'; expected a fiscal year with a "
-            "framework file (2562–2568)") in err
+            "framework file (2562–2568, or the data folder's own frameworks/2599.yaml)") in err
     assert f"{items}, row 7, column 'score': got '100.5'; expected a number from 0 to 100" in err
     assert err.index("row 3") < err.index("row 5") < err.index("row 7")
     assert "Traceback" not in err

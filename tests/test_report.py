@@ -294,7 +294,10 @@ def test_preface_date_cover_and_footer_record_what_made_the_document(seed_thai: 
 
 def test_framework_section_says_what_is_unverified(seed_thai: Rendered) -> None:
     text = seed_thai.text(seed_thai.soup.select_one("#sec-framework .provenance"))
-    assert "ตัวชี้วัดที่ 9" in text and "ยังไม่ได้ตรวจสอบ" in text
+    # 2565's items are all verified now (indicator 9's from a national institute's own page);
+    # the answer scales and questions are not
+    assert "ตรวจสอบแล้ว" in text and "ยังไม่ได้ตรวจสอบอีก" in text
+    assert "ตัวชี้วัดที่ 9" not in text
 
 
 def test_data_quality_section_lists_what_check_finds(seed_thai: Rendered) -> None:

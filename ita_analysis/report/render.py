@@ -296,11 +296,13 @@ def _summary(params: ReportParams, files: dict[str, str], generated_at: datetime
         "generated": {
             "package_version": __version__,
             "framework_file": ctx.framework_file.name,
+            "framework_origin": ctx.framework_origin,
             "data_source": params.data_dir or "embedded default data",
             "data_digest": ctx.dataset.digest,
             "run_time": generated_at.isoformat(timespec="seconds"),
         },
         "files": files,
+        "rules": ctx.rules_summary(),
         "findings": ctx.findings.model_dump(mode="json"),
         "recommendations": [r.model_dump(mode="json") for r in ctx.recommendations],
     }

@@ -195,7 +195,8 @@ def framework(ctx: ReportContext) -> str:
                    unverified_items=unverified_items, noted_bands=noted_bands,
                    conditional=conditional, other_unverified=other,
                    fw_file=_framework_shown(ctx),
-                   label_notes=_narrative().label_notes(ctx.findings, ctx.digits))
+                   label_notes=[*_narrative().rules_notes(fw, ctx.framework_origin, ctx.digits),
+                                *_narrative().label_notes(ctx.findings, ctx.digits)])
 
 
 def results(ctx: ReportContext) -> str:
@@ -309,7 +310,10 @@ def data_quality(ctx: ReportContext) -> str:
 
 
 def _framework_shown(ctx: Any) -> str:
-    """The framework file as the package names it, the same wherever it is installed."""
+    """The framework file as the package names it, the same wherever it is installed (a data
+    folder's own file by its place in the folder)."""
+    if ctx.framework_origin == "data folder":
+        return f"frameworks/{ctx.framework_file.name} (data folder)"
     return f"ita_analysis/frameworks/{ctx.framework_file.name}"
 
 
