@@ -448,6 +448,13 @@ class Fingerprints:
                                                  for p in chain)) if chain else "missing"
         return self._recommendations[year]
 
+    def _national_digest(self) -> str:
+        """The national figures a report compares with: the package's and the folder's own."""
+        from .national import national_path
+
+        files = dict.fromkeys([national_path(), national_path(self.dataset.rules_dir)])
+        return _sha(*(_file_digest(path) for path in files))
+
     def parts(self, org_id: str, fiscal_year: int) -> dict[str, str]:
         """The fingerprint of one report, part by part (each a SHA-256 in hex)."""
         year = int(fiscal_year)
@@ -459,6 +466,7 @@ class Fingerprints:
             "peers": self._peer_digest(year),
             "frameworks": _sha(*(f"{y}\x1e{self._framework_digest(y)}" for y in years)),
             "recommendations": self._recommendation_digest(year),
+            "national": self._national_digest(),
             "notebook": self._notebook,
             "templates": self._templates,
             "software": self._software,

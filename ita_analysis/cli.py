@@ -268,7 +268,7 @@ def cmd_rules_new(args: argparse.Namespace) -> int:
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
     from .framework import framework_path
-    from .yearrules import check_folder, record, summary_lines
+    from .yearrules import check_folder, folder_problems, record, summary_lines
 
     folder = args.data
     if folder is not None and not Path(folder).is_dir():
@@ -277,7 +277,7 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         framework_path(args.year, folder)  # a year without any file: one clear error
     checked = check_folder(folder, None if args.year is None else [args.year])
     problems = [line for rules in checked for line in rules.problems]
-    problems += _stray_rule_files(folder)
+    problems += folder_problems(folder)
     if args.json:
         print(json.dumps({"valid": not problems, "problems": problems,
                           "years": [record(rules) for rules in checked]},
@@ -292,19 +292,6 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
             for line in summary_lines(rules):
                 print(line)
     return EXIT_INVALID if problems else EXIT_OK
-
-
-def _stray_rule_files(folder: Path | None) -> list[str]:
-    """Files in a data folder's rule folders that no run reads: a misnamed year is a mistake."""
-    if folder is None:
-        return []
-    out = []
-    for kind in ("frameworks", "recommendations"):
-        for path in sorted((Path(folder) / kind).glob("*")):
-            if path.is_file() and not (path.suffix == ".yaml" and path.stem.isdigit()):
-                out.append(f"{path}: not read by any run; expected a file named <BE year>.yaml "
-                           "such as 2569.yaml")
-    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -77,6 +77,7 @@ def _integer(column: pd.Series) -> Parsed:
 
 
 RULE_KINDS = ("frameworks", "recommendations")  # a data folder's own rule files
+NATIONAL_FILE = "national.yaml"  # a data folder's own national figures (``national``)
 
 
 def fiscal_year_error(year: int, years: list[int] | None = None) -> str:
@@ -264,6 +265,8 @@ def _build(folder: Path, every_indicator: bool = True) -> Dataset:
         raise DataValidationError(sorted(problems, key=_problem_order))
     rule_files = {f"{kind}/{p.name}": p for kind in RULE_KINDS
                   for p in sorted((folder / kind).glob("*.yaml")) if (folder / kind).is_dir()}
+    if (folder / NATIONAL_FILE).is_file():  # the folder's own national figures
+        rule_files[NATIONAL_FILE] = folder / NATIONAL_FILE
     raw = {base: frame[frame[VALID]].drop(columns=VALID) for base, frame in raw.items()}
     return Dataset(
         source=folder,

@@ -20,6 +20,7 @@ from .dataset import Dataset
 from .errors import ParameterError
 from .framework import Framework
 from .labels import Label, choose_label
+from .national import reported
 from .reconcile import Finding, reconcile
 from .rollup import rollup
 from .rounding import round2
@@ -81,6 +82,18 @@ class SubIndicatorSummary(BaseModel):
     share: float  # its weight in the indicator's score, in % (two decimals)
 
 
+class NationalComparison(BaseModel):
+    """The year's national results as a public source reports them (``national``)."""
+
+    mean_2dp: float
+    agencies: int | None
+    at_target: int | None
+    share_at_target: float | None
+    difference: float  # this organisation's two-decimal overall minus the national mean
+    gap_to_target: float  # target minus the national mean; negative when above
+    sources: list[str]
+
+
 class ItemSummary(BaseModel):
     indicator: int
     method: str  # the year's item roll-up (``rollup``)
@@ -115,6 +128,7 @@ class Findings(BaseModel):
     peers: list[PeerRank]
     items: list[ItemSummary]
     reconciliation: list[Finding]
+    national: NationalComparison | None = None  # where a source reports the year's results
 
     def indicator(self, number: int) -> IndicatorResult:
         return next(ind for ind in self.indicators if ind.number == number)
@@ -169,7 +183,22 @@ def analyse(dataset: Dataset, org_id: str, fiscal_year: int,
         peers=_peers(dataset, table, current),
         items=_items(dataset, current, fw),
         reconciliation=_reconciliation(dataset, table, org_id, int(fiscal_year)),
+        national=_national(dataset, int(fiscal_year), current, fw),
     )
+
+
+def _national(dataset: Dataset, year: int, current: pd.Series,
+              fw: Framework) -> NationalComparison | None:
+    figures = reported(year, dataset.rules_dir)
+    if figures is None:
+        return None
+    mean = round2(figures.mean)
+    return NationalComparison(
+        mean_2dp=mean, agencies=figures.agencies, at_target=figures.at_target,
+        share_at_target=None if figures.share_at_target is None
+        else float(figures.share_at_target),
+        difference=_delta(current[rounded_column("overall")], mean),
+        gap_to_target=_gap(fw.target, mean), sources=list(figures.sources))
 
 
 def _published_labels(dataset: Dataset, org_id: str) -> dict[int, str]:

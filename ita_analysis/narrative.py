@@ -25,6 +25,7 @@ from .thai import (
     apply_digits,
     check_digits,
     fiscal_year_label,
+    format_int,
     format_number,
     format_score,
     thai_month_year,
@@ -36,6 +37,7 @@ __all__ = [
     "indicator_label",
     "join_thai",
     "label_notes",
+    "national_text",
     "overall_text",
     "peers_text",
     "reconciliation_texts",
@@ -147,6 +149,29 @@ def overall_text(f: Findings, org_name: str, digits: Digits = "thai") -> str:
     text = (f"ผล{fw.name_th} ประจำ{fiscal_year_label(f.fiscal_year, digits)} ของ{org_name} "
             f"ในภาพรวมได้ {_points(f.overall_2dp, digits)} {grade}"
             f"ซึ่ง{_versus_target(f.gap_to_target, f.target, digits)}")
+    return _finish(text, digits)
+
+
+def national_text(f: Findings, digits: Digits = "thai") -> str | None:
+    """The overall score against the national mean of the year, where a source reports it."""
+    check_digits(digits)
+    n = f.national
+    if n is None:
+        return None
+    exact = Decimal(str(n.difference))
+    if exact > 0:
+        where = f"สูงกว่าค่าเฉลี่ยระดับประเทศอยู่ {_points(exact, digits)}"
+    elif exact < 0:
+        where = f"ต่ำกว่าค่าเฉลี่ยระดับประเทศอยู่ {_points(-exact, digits)}"
+    else:
+        where = "เท่ากับค่าเฉลี่ยระดับประเทศพอดี"
+    count = ("" if n.agencies is None else
+             f" จากหน่วยงานที่เข้ารับการประเมิน {format_int(n.agencies, digits)} แห่ง")
+    share = ("" if n.share_at_target is None else
+             f" และหน่วยงานร้อยละ {format_score(n.share_at_target, digits)} "
+             f"ได้คะแนนตั้งแต่ค่าเป้าหมายขึ้นไป")
+    text = (f"ค่าเฉลี่ยระดับประเทศของ{fiscal_year_label(f.fiscal_year, digits)}เท่ากับ "
+            f"{_points(n.mean_2dp, digits)}{count}{share} คะแนนในภาพรวมของหน่วยงานจึง{where}")
     return _finish(text, digits)
 
 

@@ -36,6 +36,7 @@ from .dataset import Dataset
 from .errors import ParameterError
 from .framework import Framework
 from .labels import label_columns
+from .national import NationalYear, reported
 from .rounding import MICRO, hundredths_half_up, round2, to_micro
 from .scoring import indicator_column, rounded_column, score_table
 
@@ -361,6 +362,7 @@ class Portfolio(BaseModel):
     ranking: list[RankRow]
     heat_map: HeatMap
     movement: Movement
+    national: NationalYear | None = None  # the year's national results, where reported
 
     @property
     def weakest(self) -> list[IndicatorStat]:
@@ -575,4 +577,5 @@ def analyse_portfolio(dataset: Dataset, fiscal_year: int, scope: Scope | None = 
         ranking=ranking,
         heat_map=_heat_map(ranked, fw),
         movement=_movement(dataset, table, scope, rows, year),
+        national=reported(year, dataset.rules_dir),
     )

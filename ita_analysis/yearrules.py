@@ -16,6 +16,7 @@ from typing import Any
 from .errors import ItaError
 from .framework import Framework, framework_origin, framework_path, load_framework
 from .framework import available_years as framework_years
+from .national import national_figures
 from .recommend import (
     RECOMMENDATION_DIR,
     load_recommendations,
@@ -26,7 +27,8 @@ from .recommend import (
 )
 from .yearfiles import Origin, user_dir, year_file, years_in
 
-__all__ = ["YearRules", "check_folder", "record", "resolve", "summary_lines", "user_years"]
+__all__ = ["YearRules", "check_folder", "folder_problems", "record", "resolve", "summary_lines",
+           "user_years"]
 
 
 @dataclass(frozen=True)
@@ -164,3 +166,21 @@ def summary_lines(rules: YearRules) -> list[str]:
 
 def _numbers(numbers: tuple[int, ...]) -> str:
     return f"{numbers[0]}–{numbers[-1]}" if len(numbers) > 2 else ", ".join(map(str, numbers))
+
+
+def folder_problems(data_dir: str | Path | None) -> list[str]:
+    """Problems of a folder's rule files that belong to no one year: files in its rule folders
+    that no run reads (a misnamed year is a mistake), and its own national figures."""
+    if data_dir in (None, ""):
+        return []
+    out = []
+    for kind in ("frameworks", RECOMMENDATION_DIR):
+        for path in sorted((Path(data_dir) / kind).glob("*")):
+            if path.is_file() and not (path.suffix == ".yaml" and path.stem.isdigit()):
+                out.append(f"{path}: not read by any run; expected a file named <BE year>.yaml "
+                           "such as 2569.yaml")
+    try:
+        national_figures(data_dir)
+    except ItaError as exc:
+        out += _lines(exc)
+    return out

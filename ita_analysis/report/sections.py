@@ -205,7 +205,8 @@ def results(ctx: ReportContext) -> str:
 
 def analysis(ctx: ReportContext) -> str:
     nar, f, d = _narrative(), ctx.findings, ctx.digits
-    paragraphs = [nar.overall_text(f, ctx.org["name"], d), nar.strongest_weakest_text(f, d)]
+    paragraphs = [nar.overall_text(f, ctx.org["name"], d), nar.national_text(f, d),
+                  nar.strongest_weakest_text(f, d)]
     return _render("analysis", ctx, paragraphs=[p for p in paragraphs if p])
 
 
