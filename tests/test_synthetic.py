@@ -224,10 +224,16 @@ def test_items(data: SyntheticData) -> None:
 
 
 def test_items_match_indicator_10(data: SyntheticData) -> None:
-    """Indicator 10 is the plain mean of its ten 0/100 items, so reconciliation finds nothing."""
+    """Indicator 10 is NACC's roll-up of its ten 0/100 items (the mean of 10.1, O34-O41, and
+    10.2, O42-O43, each a mean of its items), so reconciliation finds nothing."""
     ind10 = data.scores.query("fiscal_year == 2565 and indicator == 10").set_index("org_id")
+    items = data.items.assign(sub=data.items["item"].map(
+        lambda code: "10.1" if int(code[1:]) <= 41 else "10.2"))
+    rolled = items.groupby(["org_id", "sub"])["score"].mean().groupby("org_id").mean()
+    np.testing.assert_allclose(rolled.sort_index(), ind10["score"].sort_index(), atol=0.005)
+    # and never the plain mean where the two differ: (7/8 x 100 + 0) / 2 = 43.75, not 70
     plain = data.items.groupby("org_id")["score"].mean()
-    np.testing.assert_allclose(plain.sort_index(), ind10["score"].sort_index(), atol=0.005)
+    assert (plain.round(2) != ind10["score"].reindex(plain.index)).any()
 
 
 # --- published -----------------------------------------------------------------------------

@@ -265,3 +265,28 @@ def test_a_data_folder_without_the_year_is_told_how_to_add_it(tmp_path: Path) ->
         from ita_analysis.report.context import check_parameters
 
         check_parameters(ORG, 2569, tmp_path / "data")
+
+
+def test_report_for_a_users_year_says_its_rules_are_unverified_copies(folder: Path,
+                                                                       tmp_path: Path) -> None:
+    from ita_analysis.report.render import render_report
+
+    files = render_report(ORG, 2569, data_dir=folder, out_dir=tmp_path / "out",
+                          digits="arabic", report_date="2026-12-15")
+    summary = json.loads(files.summary.read_text(encoding="utf-8"))
+    rules = summary["rules"]
+    assert rules["framework"] == {**rules["framework"], "file": "2569.yaml",
+                                  "origin": "data folder", "status": "unverified",
+                                  "copied_from": 2568}
+    assert rules["recommendations"] == [{"file": "2569.yaml", "origin": "data folder"}]
+    assert not any(band["confirmed"] for band in rules["bands"])
+    notes = " ".join(rules["notes_th"])
+    assert "คัดลอกมาจากกรอบการประเมินประจำปีงบประมาณ พ.ศ. 2568" in notes
+    assert "ผลการประเมินจะเป็น “ผ่านดีเยี่ยม”" in notes  # what the unconfirmed bands give
+    assert summary["generated"]["framework_origin"] == "data folder"
+    html = files.html.read_text(encoding="utf-8")
+    # the public result: no unconfirmed label, the score and the note for the annex
+    assert "data-cover-grade>ยังไม่มีเกณฑ์ที่ยืนยันแล้ว<" in html
+    assert "data-cover-overall>98.47<" in html
+    assert "ผ่านดีเยี่ยม</dd>" not in html
+    assert "คัดลอกมาจากกรอบการประเมินประจำปีงบประมาณ พ.ศ. 2568" in html
