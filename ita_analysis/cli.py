@@ -288,9 +288,7 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         for line in problems:
             print(f"  - {line}", file=sys.stderr)
     else:
-        for rules in checked:
-            for line in summary_lines(rules):
-                print(line)
+        print("\n\n".join("\n".join(summary_lines(rules)) for rules in checked))
     return EXIT_INVALID if problems else EXIT_OK
 
 
