@@ -96,7 +96,8 @@ def label_columns(rows: pd.DataFrame, published: pd.DataFrame,
     """``rows`` of a scored table with the printed label of each: ``label`` (None where none
     is printed), ``label_text`` (what a document prints) and ``label_source``."""
     given = {(r.org_id, int(r.fiscal_year)): r.grade for r in published.itertuples()}
-    chosen = [choose_label(frameworks(int(r.fiscal_year)), r.overall_2dp, r.grade,
+    rules = {int(y): frameworks(int(y)) for y in rows["fiscal_year"].unique()}
+    chosen = [choose_label(rules[int(r.fiscal_year)], r.overall_2dp, r.grade,
                            r.grade_provisional, given.get((r.org_id, int(r.fiscal_year))))
               for r in rows.itertuples()]
     return rows.assign(label=[c.printed for c in chosen], label_text=[c.text_th for c in chosen],
