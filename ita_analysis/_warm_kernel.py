@@ -25,9 +25,10 @@ import is a no-op, as in any long-lived kernel: pyplot's inline figure display, 
 notebook imported pyplot, say), and caches that are keyed by everything they depend on.
 ``ita_analysis`` keeps four: ``dataset._load_cached`` (keyed by the data folder and each file's
 name, size and modification time, so changed data is read again), ``report.context``'s scored
-tables (keyed by the data's digest, a hash of the files' bytes), ``framework.load_framework``
-and ``recommend.load_recommendations`` (keyed by fiscal year; the files ship inside the package
-and do not change while it runs); the rest (fonts registered with matplotlib, compiled
+tables (keyed by the data's digest, a hash of the files' bytes, the folder's own rule files
+included), ``framework.load_framework`` and ``recommend.load_recommendations`` (keyed by each
+rule file's path, modification time and size, a data folder's own files included, so an edited
+file is read again); the rest (fonts registered with matplotlib, compiled
 templates) depend on nothing a report changes. Keeping them is the point of a warm kernel: a
 batch reads, validates and scores its data once per kernel, not once per report. The cached
 tables are shared, so a notebook must not change them in place (ours never does). Random

@@ -79,7 +79,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
-import yaml
 
 from . import __version__
 from .dataset import Dataset, load_dataset
@@ -364,29 +363,6 @@ def _file_digest(path: Path) -> str:
     return _sha(path.read_bytes())
 
 
-def _recommendation_chain(year: int) -> list[Path]:
-    """The year's recommendation file and the files it is ``based_on``, in order."""
-    from .recommend import recommendation_path
-
-    try:
-        chain = [recommendation_path(year)]
-    except ItaError:
-        return []
-    while len(chain) <= 20:
-        try:
-            raw = yaml.safe_load(chain[-1].read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
-            break
-        parent = raw.get("based_on") if isinstance(raw, dict) else None
-        if not isinstance(parent, int) or isinstance(parent, bool):
-            break
-        path = chain[0].parent / f"{parent}.yaml"
-        if not path.is_file() or path in chain:
-            break
-        chain.append(path)
-    return chain
-
-
 def _software() -> dict[str, str]:
     versions = {"ita-analysis": __version__}
     for name in DRAWING_LIBRARIES:
@@ -451,21 +427,33 @@ class Fingerprints:
         return self._peers[year]
 
     def _framework_digest(self, year: int) -> str:
+        """The year's framework file as the data folder sees it (its own file, if it has one)."""
         if year not in self._frameworks:
             from .framework import framework_path
 
             try:
-                self._frameworks[year] = _file_digest(framework_path(year))
+                self._frameworks[year] = _file_digest(
+                    framework_path(year, self.dataset.rules_dir))
             except ItaError:
                 self._frameworks[year] = "missing"
         return self._frameworks[year]
 
     def _recommendation_digest(self, year: int) -> str:
+        """The year's recommendation file and what it is based on, as the folder sees them."""
         if year not in self._recommendations:
-            chain = _recommendation_chain(year)
+            from .recommend import recommendation_chain
+
+            chain = recommendation_chain(year, self.dataset.rules_dir)
             self._recommendations[year] = _sha(*(f"{p.name}\x1e{_file_digest(p)}"
                                                  for p in chain)) if chain else "missing"
         return self._recommendations[year]
+
+    def _national_digest(self) -> str:
+        """The national figures a report compares with: the package's and the folder's own."""
+        from .national import national_path
+
+        files = dict.fromkeys([national_path(), national_path(self.dataset.rules_dir)])
+        return _sha(*(_file_digest(path) for path in files))
 
     def parts(self, org_id: str, fiscal_year: int) -> dict[str, str]:
         """The fingerprint of one report, part by part (each a SHA-256 in hex)."""
@@ -478,6 +466,7 @@ class Fingerprints:
             "peers": self._peer_digest(year),
             "frameworks": _sha(*(f"{y}\x1e{self._framework_digest(y)}" for y in years)),
             "recommendations": self._recommendation_digest(year),
+            "national": self._national_digest(),
             "notebook": self._notebook,
             "templates": self._templates,
             "software": self._software,
@@ -739,12 +728,12 @@ def _check_executor(executor: str | Executor, scheduler: str | None) -> None:
 
 
 def _check_options(year: int, digits: str, report_date: str, jobs: int, pdf: bool,
-                   notebook: str | Path | None) -> None:
+                   notebook: str | Path | None, data_dir: str | Path | None = None) -> None:
     from .framework import framework_path
     from .report.browser import CHROMIUM
 
     try:
-        framework_path(year)
+        framework_path(year, data_dir)  # the data folder's own frameworks/<year>.yaml counts
     except ItaError as exc:
         raise ParameterError(" ".join(str(exc).split())) from None
     check_digits(digits)
@@ -801,13 +790,13 @@ def run_batch(
     out, err = out or sys.stdout, err or sys.stderr
     year = int(fiscal_year)
     workers = default_jobs() if jobs is None else int(jobs)
-    _check_options(year, digits, report_date, workers, pdf, notebook)
+    folder = str(Path(data_dir).expanduser().resolve()) if data_dir else ""
+    _check_options(year, digits, report_date, workers, pdf, notebook, folder or None)
     check_engine(engine_name)
     _check_executor(executor, scheduler)
     run = EXECUTORS[executor] if isinstance(executor, str) else executor
     if executor == "dask":
         run = functools.partial(run, scheduler=scheduler or None)
-    folder = str(Path(data_dir).expanduser().resolve()) if data_dir else ""
     nb = str(Path(notebook).resolve()) if notebook is not None else None
     dataset = load_dataset(folder or None)  # an invalid folder stops here (exit 2)
     chosen = select_orgs(dataset, year, provinces=provinces, org_types=org_types, orgs=orgs)

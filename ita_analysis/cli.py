@@ -16,7 +16,6 @@ import pandas as pd
 from . import __version__
 from .dataset import Dataset, load_dataset
 from .errors import DataValidationError, ItaError, ParameterError
-from .framework import load_framework
 from .reconcile import reconcile
 from .scoring import result_records, score_table
 from .thai import format_score
@@ -56,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_report(sub)
     _add_portfolio(sub)
+    _add_rules(sub)
     from .batch import add_batch_parser
     from .index import add_index_parser
 
@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _select(dataset: Dataset, year: int, org: str | None) -> pd.DataFrame:
-    load_framework(year)  # an unknown year is an error even when no data names it
+    dataset.framework(year)  # an unknown year is an error even when no data names it
     scores = dataset.scores[dataset.scores["fiscal_year"] == year]
     if org is not None:
         if org not in set(dataset.organisations["org_id"]):
@@ -79,8 +79,10 @@ def _select(dataset: Dataset, year: int, org: str | None) -> pd.DataFrame:
 
 def cmd_score(args: argparse.Namespace) -> int:
     answers = args.responses is not None or args.checklist is not None
-    # with answers, --data (if given) names the organisations and fills the other indicators
-    dataset = load_dataset(args.data) if args.data is not None or not answers else None
+    # with answers, --data (if given) names the organisations and fills the other indicators:
+    # its scores need not hold the indicators the answers give
+    dataset = load_dataset(args.data, every_indicator=not answers) \
+        if args.data is not None or not answers else None
     if answers:
         from .responses import dataset_with_answers
 
@@ -88,17 +90,17 @@ def cmd_score(args: argparse.Namespace) -> int:
         for f in scored.findings:
             print(f"ita-analysis: notice: {f.org_id} {f.fiscal_year}: {f.message}",
                   file=sys.stderr)
-    table = score_table(_select(dataset, args.year, args.org))
-    records = result_records(table)
+    table = score_table(_select(dataset, args.year, args.org), dataset.frameworks)
+    records = result_records(table, dataset.frameworks)
     if args.json:
         print(json.dumps(records, ensure_ascii=False, indent=2))
         return EXIT_OK
     names = dataset.organisations.set_index("org_id")["name"]
-    fw = load_framework(args.year)
+    fw = dataset.framework(args.year)
     head = ["org_id", "ปีงบประมาณ", *fw.tool_codes, "รวม/overall", fw.grading.name_th]
     rows = [[r["org_id"], str(r["fiscal_year"]),
              *(format_score(r["tools"][c], "arabic") for c in fw.tool_codes),
-             format_score(r["overall"], "arabic"), r["grade"]] for r in records]
+             format_score(r["overall"], "arabic"), _grade_cell(r)] for r in records]
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=True)]
     print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     for r, row in zip(records, rows, strict=True):
@@ -106,6 +108,14 @@ def cmd_score(args: argparse.Namespace) -> int:
                         for i, (c, w) in enumerate(zip(row, widths, strict=True)))
               + f"  {names.get(r['org_id'], '')}")
     return EXIT_OK
+
+
+def _grade_cell(record: dict[str, object]) -> str:
+    """The confirmed label, and what the unconfirmed bands give where that differs."""
+    grade, provisional = record["grade"], record["grade_provisional"]
+    if grade == provisional:
+        return str(grade)
+    return f"{grade or '–'} (unconfirmed bands: {provisional})"
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -118,7 +128,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         else:
             print(exc, file=sys.stderr)
         return EXIT_INVALID
-    findings = reconcile(dataset, score_table(dataset.scores))
+    findings = reconcile(dataset, score_table(dataset.scores, dataset.frameworks))
     contradictions = [f for f in findings if f.severity == "contradiction"]
     if args.json:
         print(json.dumps({"valid": True, "problems": [],
@@ -209,6 +219,77 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     for path in files.all():
         print(path)
     return EXIT_OK
+
+
+def _add_rules(sub: argparse._SubParsersAction) -> None:
+    rules = sub.add_parser(
+        "rules", help="a year's rules: start one in a data folder, check what a folder uses",
+        description="A data folder may hold frameworks/<year>.yaml and "
+                    "recommendations/<year>.yaml: they add a year or replace the package's "
+                    "for everything run on that folder (docs/adding-a-year.md).")
+    which = rules.add_subparsers(dest="rules_command", required=True)
+    new = which.add_parser(
+        "new", help="copy a year's rules into a data folder as a new year, marked unverified")
+    new.add_argument("year", type=int, help="the new fiscal year, Buddhist Era (2569)")
+    new.add_argument("--from", dest="source", type=int, required=True, metavar="YEAR",
+                     help="the year to copy (as the data folder sees it)")
+    new.add_argument("--data", type=Path, default=Path("."),
+                     help="data folder to write into (default: the current folder)")
+    new.add_argument("--force", action="store_true",
+                     help="replace the year's files if the folder already has them")
+    new.set_defaults(func=cmd_rules_new)
+    check = which.add_parser(
+        "check", help="validate the rule files a data folder would use, and summarise them")
+    _add_data(check)
+    check.add_argument("--year", type=int, default=None,
+                       help="only this fiscal year (default: the folder's own years, or all)")
+    check.add_argument("--json", action="store_true", help="print a JSON object")
+    check.set_defaults(func=cmd_rules_check)
+
+
+def cmd_rules_new(args: argparse.Namespace) -> int:
+    from .newyear import new_year, what_to_check
+    from .yearrules import resolve, summary_lines
+
+    made = new_year(args.year, args.source, args.data, force=args.force)
+    print(f"wrote {made.framework_file}")
+    print(f"wrote {made.recommendation_file}")
+    print(f"The copy holds {made.source}'s rules; nothing in it is checked for {made.year}:")
+    for line in summary_lines(resolve(made.year, made.framework_file.parent.parent)):
+        print(f"  {line}")
+    print(f"Check each against NACC's {made.year} manual before you publish "
+          "(docs/adding-a-year.md):")
+    for line in what_to_check(made):
+        print(f"  - {line}")
+    print(f"Then: ita-analysis rules check --year {made.year} --data "
+          f"{made.framework_file.parent.parent}")
+    return EXIT_OK
+
+
+def cmd_rules_check(args: argparse.Namespace) -> int:
+    from .framework import framework_path
+    from .yearrules import check_folder, folder_problems, record, summary_lines
+
+    folder = args.data
+    if folder is not None and not Path(folder).is_dir():
+        raise ParameterError(f"data folder {folder} does not exist or is not a folder")
+    if args.year is not None:
+        framework_path(args.year, folder)  # a year without any file: one clear error
+    checked = check_folder(folder, None if args.year is None else [args.year])
+    problems = [line for rules in checked for line in rules.problems]
+    problems += folder_problems(folder)
+    if args.json:
+        print(json.dumps({"valid": not problems, "problems": problems,
+                          "years": [record(rules) for rules in checked]},
+                         ensure_ascii=False, indent=2))
+    elif problems:
+        count = len(problems)
+        print(f"{count} problem{'s' if count != 1 else ''} in the rule files:", file=sys.stderr)
+        for line in problems:
+            print(f"  - {line}", file=sys.stderr)
+    else:
+        print("\n\n".join("\n".join(summary_lines(rules)) for rules in checked))
+    return EXIT_INVALID if problems else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,9 +1,10 @@
 """Load and validate a data folder into typed tables, reporting every problem at once.
 
 A data folder holds ``organisations``, ``scores`` and, optionally, ``items``, ``published``
-and ``measures``, each as ``.csv`` or ``.xlsx`` (see docs/data-format.md). Every problem is
-reported with its file, row, column, the value and what was expected; nothing is scored
-from a folder that has any.
+and ``measures``, each as ``.csv`` or ``.xlsx`` (see docs/data-format.md), and may hold its own
+rule files (``frameworks/<year>.yaml``, ``recommendations/<year>.yaml``) that add or replace a
+year for everything run on it. Every problem is reported with its file, row, column, the
+value and what was expected; nothing is scored from a folder that has any.
 """
 
 from __future__ import annotations
@@ -11,17 +12,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field, replace
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import DataValidationError, Problem
-from .framework import available_years, load_framework
+from .framework import Framework, FrameworkFiles, available_years
 from .tables import ROW, TableError, find_table, read_table
 from .thai import parse_document_date, parse_month_year, to_arabic_digits
+from .yearfiles import stamp
 
 VALID = "row_valid"  # every cell of the row parsed
 ORG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -75,23 +77,29 @@ def _integer(column: pd.Series) -> Parsed:
     return values, ok.map({True: OK, False: "a whole number"})
 
 
-def fiscal_year_error(year: int) -> str:
-    """What is wrong with a fiscal year as a number, or OK (empty) when a framework has it."""
-    years = available_years()
+RULE_KINDS = ("frameworks", "recommendations")  # a data folder's own rule files
+NATIONAL_FILE = "national.yaml"  # a data folder's own national figures (``national``)
+
+
+def fiscal_year_error(year: int, years: list[int] | None = None) -> str:
+    """What is wrong with a fiscal year as a number, or OK (empty) when a framework has it;
+    ``years`` are the years with a framework (default: the package's)."""
+    years = available_years() if years is None else years
     if year < 100:
         return f"all four digits of a Buddhist Era fiscal year (25{year:02d}?)"
     if 1900 <= year < 2400:
         return (f"a Buddhist Era fiscal year; {year} looks like a Christian Era year "
                 f"(BE {year + 543})")
     if year not in years:
-        return f"a fiscal year with a framework file ({years[0]}–{years[-1]})"
+        return (f"a fiscal year with a framework file ({years[0]}–{years[-1]}, or the data "
+                f"folder's own frameworks/{year}.yaml)")
     return OK
 
 
-def _fiscal_year(column: pd.Series) -> Parsed:
+def _fiscal_year(column: pd.Series, years: list[int] | None = None) -> Parsed:
     values, errors = _integer(column)
     known = values.dropna().unique()
-    year_errors = {int(y): fiscal_year_error(int(y)) for y in known}
+    year_errors = {int(y): fiscal_year_error(int(y), years) for y in known}
     errors = errors.where(errors.ne(OK), values.map(year_errors, na_action="ignore"))
     return values, errors.fillna(OK)
 
@@ -142,6 +150,7 @@ class Spec:
     required: bool
     columns: dict[str, Callable[[pd.Series], Parsed]]
     optional: frozenset[str] = frozenset()  # columns a file may leave out (read as empty)
+    aliases: tuple[tuple[str, str], ...] = ()  # (another name a file may use, the column)
 
 
 SPECS: tuple[Spec, ...] = (
@@ -158,7 +167,8 @@ SPECS: tuple[Spec, ...] = (
                               "iit": _optional_score, "eit": _optional_score,
                               "oit": _optional_score, "overall": _optional_score,
                               "grade": _optional_text, "document_date": _optional_date},
-         optional=frozenset({"document_date"})),
+         optional=frozenset({"document_date"}),
+         aliases=(("label", "grade"),)),  # a pass label (2566 on) may come as "label"
     Spec("measures", False, {"org_id": _org_id, "fiscal_year": _fiscal_year, "measure": _text,
                              "method": _optional_text, "owner": _optional_text,
                              "start": _month, "end": _month, "follow_up": _optional_text,
@@ -178,7 +188,9 @@ class Dataset:
     published: pd.DataFrame
     measures: pd.DataFrame
     files: dict[str, Path]
-    digest: str  # SHA-256 over the files' bytes, recorded in every report
+    digest: str  # SHA-256 over the files' bytes (tables and rule files), recorded in reports
+    rules_dir: Path | None = None  # the folder whose frameworks/ and recommendations/ apply
+    rule_files: dict[str, Path] = field(default_factory=dict)  # "frameworks/2569.yaml": path
 
     @property
     def years(self) -> list[int]:
@@ -190,6 +202,14 @@ class Dataset:
         every document made from it must say on every page."""
         ids = self.organisations["org_id"]
         return bool(len(ids)) and bool(ids.str.startswith(SYNTHETIC_PREFIX).all())
+
+    @property
+    def frameworks(self) -> FrameworkFiles:
+        """The frameworks this data set is scored by: its folder's own over the package's."""
+        return FrameworkFiles(self.rules_dir)
+
+    def framework(self, year: int) -> Framework:
+        return self.frameworks(year)
 
     def organisation(self, org_id: str) -> pd.Series:
         rows = self.organisations[self.organisations["org_id"] == org_id]
@@ -215,32 +235,42 @@ def _data_dir(name: str) -> Path:
     return Path(__file__).resolve().parent.parent / "data" / name
 
 
-def load_dataset(folder: str | Path | None = None) -> Dataset:
-    """Read, validate and type every table of a data folder (default: the embedded data)."""
+def load_dataset(folder: str | Path | None = None, *, every_indicator: bool = True) -> Dataset:
+    """Read, validate and type every table of a data folder (default: the embedded data).
+
+    ``every_indicator=False`` accepts organisation-years whose scores lack indicators, for a
+    caller that gives them another way (``score --checklist``) and checks the whole itself.
+    """
     folder = Path(folder) if folder is not None else default_data_dir()
     if not folder.is_dir():
         raise DataValidationError([Problem(str(folder), None, None, None,
                                            "a folder holding organisations.csv and scores.csv")])
-    return _load(folder.resolve())
+    return _load(folder.resolve(), every_indicator)
 
 
 @cache
-def _load_cached(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> Dataset:
-    return _build(folder)
+def _load_cached(folder: Path, every_indicator: bool,
+                 files: tuple[tuple[str, int, int], ...]) -> Dataset:
+    return _build(folder, every_indicator)
 
 
-def _load(folder: Path) -> Dataset:
-    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+def _load(folder: Path, every_indicator: bool = True) -> Dataset:
+    files = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
                          for p in folder.iterdir() if p.is_file()))
-    return _load_cached(folder, stamp)
+    return _load_cached(folder, every_indicator, files + stamp(folder, *RULE_KINDS))
 
 
-def _build(folder: Path) -> Dataset:
+def _build(folder: Path, every_indicator: bool = True) -> Dataset:
     problems: list[Problem] = []
     raw: dict[str, pd.DataFrame] = {}
     listed_ids: set[str] | None = None  # None: organisations unreadable, skip reference checks
     files: dict[str, Path] = {}
+    rules = FrameworkFiles(folder)
+    years = rules.years()
     for spec in SPECS:
+        if "fiscal_year" in spec.columns:  # the years this folder has rules for
+            spec = replace(spec, columns={**spec.columns,
+                                          "fiscal_year": partial(_fiscal_year, years=years)})
         try:
             path = find_table(folder, spec.base)
         except TableError as exc:
@@ -257,6 +287,8 @@ def _build(folder: Path) -> Dataset:
         except TableError as exc:
             problems.extend(exc.problems)
             continue
+        table, alias_problems = _aliased(path, table, spec)
+        problems.extend(alias_problems)
         parsed, file_problems = _parse(path, table, spec)
         problems.extend(file_problems)
         raw[spec.base] = parsed
@@ -266,20 +298,27 @@ def _build(folder: Path) -> Dataset:
             listed_ids = set(table["org_id"])
     for spec in SPECS:
         raw.setdefault(spec.base, _empty(spec))
-    problems.extend(_cross_checks(raw, files, listed_ids))
+    problems.extend(_cross_checks(raw, files, listed_ids, rules, every_indicator))
     if problems:
         raise DataValidationError(sorted(problems, key=_problem_order))
+    rule_files = {f"{kind}/{p.name}": p for kind in RULE_KINDS
+                  for p in sorted((folder / kind).glob("*.yaml")) if (folder / kind).is_dir()}
+    if (folder / NATIONAL_FILE).is_file():  # the folder's own national figures
+        rule_files[NATIONAL_FILE] = folder / NATIONAL_FILE
     raw = {base: frame[frame[VALID]].drop(columns=VALID) for base, frame in raw.items()}
     return Dataset(
         source=folder,
         organisations=raw["organisations"].drop(columns=ROW),
         scores=raw["scores"].drop(columns=ROW).astype(
             {"fiscal_year": "int64", "indicator": "int64", "score": "float64"}),
-        items=_with_indicator(raw["items"]).drop(columns=ROW),
+        items=_with_indicator(raw["items"], rules).drop(columns=ROW).astype(
+            {"score": "float64"}),
         published=raw["published"].drop(columns=ROW),
         measures=_split_months(raw["measures"]).drop(columns=ROW),
         files=files,
-        digest=_digest(files),
+        digest=_digest({**files, **rule_files}),
+        rules_dir=folder,
+        rule_files=rule_files,
     )
 
 
@@ -295,6 +334,21 @@ def _problem_order(problem: Problem) -> tuple[int, int, int]:
     columns = list(SPECS[spec_index].columns) if spec_index < len(SPECS) else []
     column = columns.index(problem.column) if problem.column in columns else len(columns)
     return spec_index, problem.row or 0, column
+
+
+def _aliased(path: Path, table: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, list[Problem]]:
+    """Columns under another accepted name take their usual one; both at once is refused."""
+    problems = []
+    for alias, name in spec.aliases:
+        if alias not in table.columns:
+            continue
+        if name in table.columns:
+            problems.append(Problem(str(path), 1, alias, None,
+                                    f"either a '{name}' or a '{alias}' column, not both"))
+            table = table.drop(columns=alias)
+        else:
+            table = table.rename(columns={alias: name})
+    return table, problems
 
 
 def _parse(path: Path, table: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, list[Problem]]:
@@ -332,7 +386,8 @@ def _parse(path: Path, table: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, l
 
 
 def _cross_checks(raw: dict[str, pd.DataFrame], files: dict[str, Path],
-                  known: set[str] | None) -> list[Problem]:
+                  known: set[str] | None, rules: FrameworkFiles,
+                  every_indicator: bool = True) -> list[Problem]:
     """Checks across rows and files: duplicates, unknown organisations, framework fit.
 
     Each check looks at the rows whose cells it needs are valid.
@@ -356,14 +411,15 @@ def _cross_checks(raw: dict[str, pd.DataFrame], files: dict[str, Path],
         if keys:
             problems += _duplicates(frame.dropna(subset=keys), keys, path)
     if "scores" in files:
-        problems += _score_fit(raw["scores"].dropna(subset=["indicator"]), files["scores"])
+        problems += _score_fit(raw["scores"].dropna(subset=["indicator"]), files["scores"],
+                               rules, every_indicator)
     if "items" in files:
-        problems += _item_fit(raw["items"].dropna(subset=["item"]), files["items"])
+        problems += _item_fit(raw["items"].dropna(subset=["item"]), files["items"], rules)
     if "measures" in files:
-        problems += _address_fit(raw["measures"], files["measures"])
+        problems += _address_fit(raw["measures"], files["measures"], rules)
     if "published" in files:
         for row in raw["published"].itertuples():
-            labels = load_framework(row.fiscal_year).grade_labels
+            labels = rules(row.fiscal_year).grade_labels
             if row.grade and row.grade not in labels:
                 problems.append(Problem(str(files["published"]), getattr(row, ROW), "grade",
                                         row.grade, f"a label of {row.fiscal_year}: "
@@ -384,16 +440,20 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], path: Path) -> list[Proble
     return problems
 
 
-def _score_fit(scores: pd.DataFrame, path: Path) -> list[Problem]:
-    """Indicators the year's framework knows, and all of them for every organisation-year."""
+def _score_fit(scores: pd.DataFrame, path: Path, rules: FrameworkFiles,
+               every_indicator: bool = True) -> list[Problem]:
+    """Indicators the year's framework knows, and (unless told otherwise) all of them for
+    every organisation-year."""
     problems = []
     for year, rows in scores.groupby("fiscal_year", sort=True):
-        expected = load_framework(int(year)).indicator_numbers
+        expected = rules(int(year)).indicator_numbers
         known = rows["indicator"].isin(expected)
         for row in rows[~known].itertuples():
             problems.append(Problem(str(path), getattr(row, ROW), "indicator",
                                     str(row.indicator), f"an indicator of {year}: "
                                     f"{min(expected)}–{max(expected)}"))
+        if not every_indicator:
+            continue
         counts = rows[known].groupby("org_id")["indicator"].nunique()
         short = counts[counts < len(expected)].index
         for org in short:
@@ -405,10 +465,10 @@ def _score_fit(scores: pd.DataFrame, path: Path) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.row or 0))
 
 
-def _item_fit(items: pd.DataFrame, path: Path) -> list[Problem]:
+def _item_fit(items: pd.DataFrame, path: Path, rules: FrameworkFiles) -> list[Problem]:
     problems = []
     for year, rows in items.groupby("fiscal_year", sort=True):
-        codes = list(load_framework(int(year)).items)
+        codes = list(rules(int(year)).items)
         if codes:
             bad = rows[~rows["item"].isin(codes)]
             expected = f"an item code of {year} ({_span(codes)})"
@@ -420,11 +480,12 @@ def _item_fit(items: pd.DataFrame, path: Path) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.row or 0))
 
 
-def _address_fit(measures: pd.DataFrame, path: Path) -> list[Problem]:
+def _address_fit(measures: pd.DataFrame, path: Path,
+                 rules: FrameworkFiles) -> list[Problem]:
     """A measure addresses indicators and items that its year's framework has."""
     problems = []
     for row in measures.dropna(subset=["addresses"]).itertuples():
-        fw = load_framework(int(row.fiscal_year))
+        fw = rules(int(row.fiscal_year))
         for token in row.addresses:
             known = (int(token) in fw.indicator_numbers) if token.isdigit() else (
                 token in fw.items or not fw.items)
@@ -441,10 +502,10 @@ def _span(codes: list[str]) -> str:
     return f"{codes[0]}–{codes[-1]}" if len(codes) > 2 else ", ".join(codes)
 
 
-def _with_indicator(items: pd.DataFrame) -> pd.DataFrame:
+def _with_indicator(items: pd.DataFrame, rules: FrameworkFiles) -> pd.DataFrame:
     """Items gain the indicator they belong to (missing where the year has no item list)."""
     lookup = {(year, code): ind.number for year in items["fiscal_year"].unique()
-              for code, (ind, _, _) in load_framework(int(year)).items.items()}
+              for code, (ind, _, _) in rules(int(year)).items.items()}
     keys = zip(items["fiscal_year"], items["item"], strict=True)
     return items.assign(indicator=pd.array([lookup.get(k) for k in keys], dtype="Int64"))
 

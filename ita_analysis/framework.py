@@ -9,9 +9,10 @@ or in two) with every problem listed, so a bad edit never scores anything.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .errors import FrameworkError, UnknownFiscalYearError
 from .rounding import round_half_up
-from .yearfiles import package_dir, read_mapping, span, years_in
+from .yearfiles import Origin, read_mapping, span, validation_lines, year_file, years_of
 
 HUNDREDTH = Decimal("0.01")
 FRAMEWORK_DIR = "frameworks"
@@ -62,11 +63,19 @@ class Tool(_Model):
 
 
 class Band(_Model):
+    """A grade or pass label and the scores that earn it.
+
+    ``confirmed`` says whether NACC is known to apply this band in this year (from its own
+    tables or results it published); a document never prints the label of an unconfirmed
+    band as the result (see ``labels``). Every band must say which it is.
+    """
+
     label: str
     min: Decimal = Field(ge=0, le=100)
     max: Decimal = Field(ge=0, le=100)
     each_tool_min: Decimal | None = Field(default=None, ge=0, le=100)
-    note: str | None = None
+    confirmed: bool
+    source: str | None = None  # where the band (or what is known of it) comes from
 
 
 class Grading(_Model):
@@ -74,12 +83,34 @@ class Grading(_Model):
     name_th: str
     bands: tuple[Band, ...]
 
+    @property
+    def all_confirmed(self) -> bool:
+        """Every band is confirmed: the computed label is then the whole answer."""
+        return all(band.confirmed for band in self.bands)
+
+
+ROLLUP_METHODS = ("mean_of_sub_indicators", "mean_of_items")
+
+
+class ItemRollup(_Model):
+    """How an indicator's score is made from its items' scores (OIT items score 100 or 0).
+
+    ``mean_of_sub_indicators``: each sub-indicator is the mean of its items, the indicator
+    the mean of its sub-indicators (NACC's rule as its published tables reproduce it);
+    ``mean_of_items``: the plain mean of every item. ``rollup`` implements both.
+    """
+
+    method: Literal["mean_of_sub_indicators", "mean_of_items"]
+    verified: bool
+    source: str
+
 
 class Provenance(_Model):
     status: Literal["verified", "partly verified", "unverified"]
     verified: tuple[str, ...] = ()
     unverified: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    copied_from: int | None = None  # the year a file was copied from (``rules new``)
 
 
 class Mandate(_Model):
@@ -147,12 +178,13 @@ class Framework(_Model):
     questions: tuple[Question, ...] = ()
     min_respondents: tuple[RespondentMinimum, ...] = ()
     checklist_scale: str | None = None  # the yes/no scale OIT checklist items are scored on
+    item_rollup: ItemRollup  # how item scores make an indicator's (checklists, item tables)
 
     @model_validator(mode="after")
     def _check_rules(self) -> Framework:
         problems = framework_problems(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))  # one line each in the loader's message
         return self
 
     # -- look-ups -----------------------------------------------------------------
@@ -202,13 +234,25 @@ class Framework(_Model):
     def grade_labels(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(band.label for band in self.grading.bands))
 
-    def grade(self, overall: Decimal, tools: Mapping[str, Decimal]) -> str:
-        """Grade or pass label of two-decimal overall and tool scores."""
+    def band_of(self, label: str) -> Band | None:
+        """The first band that gives ``label`` (bands are tried in file order)."""
+        return next((band for band in self.grading.bands if band.label == label), None)
+
+    def grade(self, overall: Decimal, tools: Mapping[str, Decimal]) -> str | None:
+        """The label of the confirmed bands for two-decimal overall and tool scores, or None
+        when the scores reach no confirmed band."""
+        return self.grades(overall, tools)[0]
+
+    def grades(self, overall: Decimal, tools: Mapping[str, Decimal]
+               ) -> tuple[str | None, str | None]:
+        """(label of the confirmed bands, label of every band, unconfirmed ones included)."""
         def hundredths(value: Decimal) -> np.ndarray:
             return np.array([int(round_half_up(value) * 100)], dtype=np.int64)
 
         tools_h = {code: hundredths(tools[code]) for code in self.tool_codes}
-        return str(assign_grades(self, hundredths(overall), tools_h)[0])
+        over = hundredths(overall)
+        return (assign_grades(self, over, tools_h, confirmed_only=True)[0],
+                assign_grades(self, over, tools_h)[0])
 
     def passed(self, overall: Decimal) -> bool:
         """At or above the target, read off the two-decimal overall score."""
@@ -216,18 +260,22 @@ class Framework(_Model):
 
 
 def assign_grades(
-    fw: Framework, overall_h: np.ndarray, tools_h: Mapping[str, np.ndarray]
+    fw: Framework, overall_h: np.ndarray, tools_h: Mapping[str, np.ndarray],
+    *, confirmed_only: bool = False,
 ) -> np.ndarray:
     """Grade labels from whole hundredths of the overall and tool scores, many rows at once.
 
     The one implementation of the banding rule: bands are tried in file order and the first
     whose range holds the overall score (and, where it sets ``each_tool_min``, every tool
-    score) gives the label.
+    score) gives the label. With ``confirmed_only`` the unconfirmed bands are skipped, so
+    that a row gets the highest confirmed label it reaches, or None when it reaches none.
     """
     overall_h = np.asarray(overall_h, dtype=np.int64)
     labels = np.full(overall_h.shape, None, dtype=object)
     open_rows = np.ones(overall_h.shape, dtype=bool)
     for band in fw.grading.bands:
+        if confirmed_only and not band.confirmed:
+            continue
         holds = open_rows & (overall_h >= int(band.min * 100)) & (overall_h <= int(band.max * 100))
         if band.each_tool_min is not None:
             floor = int(band.each_tool_min * 100)
@@ -265,6 +313,12 @@ def framework_problems(fw: Framework) -> list[str]:
                             "expected exactly one")
     seen_items: set[str] = set()
     for ind in fw.indicators:
+        if ind.items:
+            for sub in ind.sub_indicators:
+                if not sub.items:
+                    problems.append(f"sub-indicator {sub.code} of indicator {ind.number} lists "
+                                    "no items, expected at least one (the indicator is made "
+                                    "from its items)")
         for sub in ind.sub_indicators:
             for item in sub.items:
                 if item.code in seen_items:
@@ -345,33 +399,73 @@ def _band_problems(bands: tuple[Band, ...]) -> list[str]:
 
 # -- loading ----------------------------------------------------------------------
 
-def _framework_dir() -> Path:
-    return package_dir(FRAMEWORK_DIR)
+def available_years(data_dir: str | Path | None = None) -> list[int]:
+    """Fiscal years (BE) with a framework file: the package's and a data folder's own."""
+    return years_of(FRAMEWORK_DIR, data_dir)
 
 
-def available_years() -> list[int]:
-    """Fiscal years (BE) that ship a framework file."""
-    return years_in(_framework_dir())
-
-
-def framework_path(year: int) -> Path:
-    """The file holding a year's rules; a clear error when there is none."""
-    path = _framework_dir() / f"{int(year)}.yaml"
-    if not path.is_file():
+def framework_path(year: int, data_dir: str | Path | None = None) -> Path:
+    """The file holding a year's rules (a data folder's own first); a clear error when none."""
+    found = year_file(FRAMEWORK_DIR, year, data_dir)
+    if found is None:
         hint = ""
         if 1900 <= int(year) < 2400:
             hint = f" {year} looks like a Christian Era year: fiscal years are Buddhist Era " \
                    f"(try {int(year) + 543})."
+        else:
+            known = available_years(data_dir)
+            if known and int(year) > known[-1]:
+                hint = (f" To add it, copy the latest year's rules into the data folder: "
+                        f"ita-analysis rules new {int(year)} --from {known[-1]} --data DIR "
+                        "(docs/adding-a-year.md).")
         raise UnknownFiscalYearError(
-            f"no ITA framework for fiscal year {year}; available: {span(available_years())}.{hint}"
-        )
-    return path
+            f"no ITA framework for fiscal year {year}; available: "
+            f"{span(available_years(data_dir))}.{hint}")
+    return found[0]
 
 
-@cache
-def load_framework(year: int) -> Framework:
-    """The framework of a fiscal year (BE), validated; cached per process."""
-    return load_framework_file(framework_path(year), expect_year=int(year))
+def framework_origin(year: int, data_dir: str | Path | None = None) -> Origin:
+    """Whether a year's rules come from the package or from the data folder's own file."""
+    framework_path(year, data_dir)  # the same error when there is none
+    found = year_file(FRAMEWORK_DIR, year, data_dir)
+    assert found is not None
+    return found[1]
+
+
+def load_framework(year: int, data_dir: str | Path | None = None) -> Framework:
+    """The framework of a fiscal year (BE) as a data folder sees it, validated.
+
+    Cached per file and its modification time and size, so that a long-lived kernel reads an
+    edited file again and two data folders never share a year's rules by mistake.
+    """
+    path = framework_path(year, data_dir)
+    info = path.stat()
+    return _load_cached(path, int(year), info.st_mtime_ns, info.st_size)
+
+
+@lru_cache(maxsize=256)
+def _load_cached(path: Path, year: int, mtime_ns: int, size: int) -> Framework:
+    return load_framework_file(path, expect_year=year)
+
+
+@dataclass(frozen=True)
+class FrameworkFiles:
+    """The frameworks a run on one data folder sees: its own files over the package's.
+
+    Callable like ``load_framework`` (the ``frameworks`` argument of scoring and answers) and
+    able to list its years.
+    """
+
+    data_dir: Path | None = None
+
+    def __call__(self, year: int) -> Framework:
+        return load_framework(year, self.data_dir)
+
+    def years(self) -> list[int]:
+        return available_years(self.data_dir)
+
+    def path(self, year: int) -> Path:
+        return framework_path(year, self.data_dir)
 
 
 def load_framework_file(path: str | Path, expect_year: int | None = None) -> Framework:
@@ -381,12 +475,15 @@ def load_framework_file(path: str | Path, expect_year: int | None = None) -> Fra
     try:
         fw = Framework.model_validate(raw)
     except ValidationError as exc:
+        top = f"{path}: (top of the file): "
         lines = []
-        for err in exc.errors():
-            loc = ".".join(str(part) for part in err["loc"]) or "(file)"
-            msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"  - {loc}: {msg}")
-        raise FrameworkError(f"{path}: invalid framework file:\n" + "\n".join(lines)) from None
+        for line in validation_lines(path, exc.errors()):
+            if line.startswith(top):  # the rules' own checks, one problem a line
+                lines += [f"{path}: {problem}" for problem in line.removeprefix(top).split("\n")]
+            else:
+                lines.append(line)
+        raise FrameworkError(f"{path}: invalid framework file:\n"
+                             + "\n".join(f"  - {line}" for line in lines)) from None
     if expect_year is not None and fw.fiscal_year != expect_year:
         raise FrameworkError(
             f"{path}: fiscal_year is {fw.fiscal_year}, expected {expect_year} as the file name says"

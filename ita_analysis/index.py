@@ -74,11 +74,11 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-def _grade_rank(year: int, grade: str) -> int:
+def _grade_rank(year: int, grade: str, data_dir: str | None = None) -> int:
     from .framework import load_framework
 
     try:
-        labels = load_framework(year).grade_labels
+        labels = load_framework(year, data_dir or None).grade_labels
     except Exception:  # a framework file removed since: sort such grades last
         return 99
     return labels.index(grade) if grade in labels else 99
@@ -100,7 +100,8 @@ def _entry(summary_file: Path, out_dir: Path) -> Entry | None:
     rel = page.relative_to(out_dir).as_posix()
     annex = summary_file.parent / annex_name if annex_name else None
     overall = findings.get("overall_2dp")
-    grade = str(findings.get("grade") or "")
+    # what the report printed as the result: the label, or what stands in for one
+    grade = str(findings.get("grade_text") or findings.get("grade") or "")
     return Entry(
         org_id=str(org.get("org_id", summary_file.parent.name)),
         name=str(org.get("name", "")),
@@ -111,7 +112,8 @@ def _entry(summary_file: Path, out_dir: Path) -> Entry | None:
         overall_2dp=None if overall is None else float(overall),
         grade=grade,
         passed=findings.get("passed"),
-        grade_rank=_grade_rank(year, grade),
+        grade_rank=_grade_rank(year, grade, str(data.get("parameters", {}).get("data_dir")
+                                                or "")),
         href=quote(rel),
         annex_href=quote(annex.relative_to(out_dir).as_posix())
         if annex is not None and annex.is_file() else "",

@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 
-from .findings import Findings, IndicatorResult
+from .findings import Change, Findings, IndicatorResult
 from .framework import Framework, load_framework
+from .labels import NO_CONFIRMED_BAND_TH
 from .reconcile import Finding
 from .rounding import round_half_up
 from .thai import (
@@ -23,6 +25,7 @@ from .thai import (
     apply_digits,
     check_digits,
     fiscal_year_label,
+    format_int,
     format_number,
     format_score,
     target_phrase,
@@ -34,9 +37,12 @@ __all__ = [
     "grade_phrase",
     "indicator_label",
     "join_thai",
+    "label_notes",
+    "national_text",
     "overall_text",
     "peers_text",
     "reconciliation_texts",
+    "rules_notes",
     "strongest_weakest_text",
     "target_phrase",
     "tool_text",
@@ -44,6 +50,11 @@ __all__ = [
 ]
 
 FULL_MARKS = Decimal(100)  # an item's best score on the 0-100 scale
+# How item scores make an indicator's score (``item_rollup`` of the framework), in words.
+ROLLUP_TH = {
+    "mean_of_sub_indicators": "ค่าเฉลี่ยของคะแนนตัวชี้วัดย่อย ซึ่งแต่ละตัวชี้วัดย่อยเป็นค่าเฉลี่ยของคะแนนรายข้อ",
+    "mean_of_items": "ค่าเฉลี่ยของคะแนนรายข้อ",
+}
 _THAI_START = re.compile(r"^[\u0e01-\u0e4f]")  # Thai letters and marks, not Thai digits
 _SPACES = re.compile(r"[ \t]+")
 _PERIOD = re.compile(r"^(\d{4})-(\d{2}) to (\d{4})-(\d{2})$")
@@ -102,9 +113,10 @@ def _numbers(numbers: Sequence[int], digits: Digits) -> str:
     return "ตัวชี้วัดที่ " + join_thai(text)
 
 
-def grade_phrase(grade: str, fiscal_year: int) -> str:
-    """The grade as prose names it: "ระดับ AA", or "ระดับ “ผ่านดี”" for a pass label."""
-    if load_framework(int(fiscal_year)).grading.kind == "letter":
+def grade_phrase(grade: str, fiscal_year: int, rules_dir: str | Path | None = None) -> str:
+    """The grade as prose names it: "ระดับ AA", or "ระดับ “ผ่านดี”" for a pass label
+    (``rules_dir``: the data folder whose own rule files apply)."""
+    if load_framework(int(fiscal_year), rules_dir or None).grading.kind == "letter":
         return f"ระดับ {grade}"
     return f"ระดับ “{grade}”"
 
@@ -120,8 +132,13 @@ def _versus_target(gap: float, target: float, digits: Digits) -> str:
     return f"เท่ากับ{t} พอดี"
 
 
+def _phrase(f: Findings, grade: str, year: int | None = None) -> str:
+    """``grade_phrase`` of a label of the findings' year (or ``year``), by its own rules."""
+    return grade_phrase(grade, year or f.fiscal_year, f.rules_dir)
+
+
 def _fw(f: Findings) -> Framework:
-    return load_framework(f.fiscal_year)
+    return load_framework(f.fiscal_year, f.rules_dir or None)
 
 
 # -- sentences ----------------------------------------------------------------------------
@@ -130,10 +147,34 @@ def overall_text(f: Findings, org_name: str, digits: Digits = "thai") -> str:
     """Overall score, grade and position against the target."""
     check_digits(digits)
     fw = _fw(f)
-    grade = grade_phrase(f.grade, f.fiscal_year)
+    # without a confirmed label none is named: the position against the target says it
+    grade = "" if f.grade is None else f"อยู่ใน{_phrase(f, f.grade)} "
     text = (f"ผล{fw.name_th} ประจำ{fiscal_year_label(f.fiscal_year, digits)} ของ{org_name} "
-            f"ในภาพรวมได้ {_points(f.overall_2dp, digits)} อยู่ใน{grade} "
+            f"ในภาพรวมได้ {_points(f.overall_2dp, digits)} {grade}"
             f"ซึ่ง{_versus_target(f.gap_to_target, f.target, digits)}")
+    return _finish(text, digits)
+
+
+def national_text(f: Findings, digits: Digits = "thai") -> str | None:
+    """The overall score against the national mean of the year, where a source reports it."""
+    check_digits(digits)
+    n = f.national
+    if n is None:
+        return None
+    exact = Decimal(str(n.difference))
+    if exact > 0:
+        where = f"สูงกว่าค่าเฉลี่ยระดับประเทศอยู่ {_points(exact, digits)}"
+    elif exact < 0:
+        where = f"ต่ำกว่าค่าเฉลี่ยระดับประเทศอยู่ {_points(-exact, digits)}"
+    else:
+        where = "เท่ากับค่าเฉลี่ยระดับประเทศพอดี"
+    count = ("" if n.agencies is None else
+             f" จากหน่วยงานที่เข้ารับการประเมิน {format_int(n.agencies, digits)} แห่ง")
+    share = ("" if n.share_at_target is None else
+             f" และหน่วยงานร้อยละ {format_score(n.share_at_target, digits)} "
+             f"ได้คะแนนตั้งแต่ค่าเป้าหมายขึ้นไป")
+    text = (f"ค่าเฉลี่ยระดับประเทศของ{fiscal_year_label(f.fiscal_year, digits)}เท่ากับ "
+            f"{_points(n.mean_2dp, digits)}{count}{share} คะแนนในภาพรวมของหน่วยงานจึง{where}")
     return _finish(text, digits)
 
 
@@ -198,27 +239,34 @@ def change_text(f: Findings, digits: Digits = "thai") -> str | None:
     gap_note = "" if c.previous_year == f.fiscal_year - 1 else \
         " ซึ่งเป็นปีล่าสุดก่อนหน้าที่มีผลการประเมิน"
     before = (f"ผลการประเมินประจำ{fiscal_year_label(c.previous_year, digits)}{gap_note} "
-              f"ซึ่งได้ {_points(c.previous_overall_2dp, digits)} "
-              f"({grade_phrase(c.previous_grade, c.previous_year)})")
+              f"ซึ่งได้ {_points(c.previous_overall_2dp, digits)}"
+              + ("" if c.previous_grade is None else
+                 f" ({_phrase(f, c.previous_grade, c.previous_year)})"))
     overall = _movement(c.overall, digits)
     now = "คะแนนในภาพรวมเท่าเดิม" if overall == "เท่าเดิม" else f"คะแนนในภาพรวม{overall}"
     parts = [f"เมื่อเทียบกับ{before} {now}"]
-    prev_kind = load_framework(c.previous_year).grading.kind
-    if prev_kind != _fw(f).grading.kind:
-        parts.append(f"ทั้งนี้ เกณฑ์การรายงานผลของสองปีนี้ต่างกัน "
-                     f"(ปีนี้อยู่ใน{grade_phrase(f.grade, f.fiscal_year)}) "
-                     "จึงเปรียบเทียบระดับผลการประเมินโดยตรงไม่ได้")
-    elif c.previous_grade == f.grade:
-        parts.append(f"และยังคงอยู่ใน{grade_phrase(f.grade, f.fiscal_year)}")
-    else:
-        parts.append(f"และระดับผลการประเมินเปลี่ยนจาก{grade_phrase(c.previous_grade, c.previous_year)}"
-                     f" เป็น{grade_phrase(f.grade, f.fiscal_year)}")
+    parts.extend(_label_change(f, c))
     if c.tools:
         moves = [f"{code} {_movement(delta, digits)}" for code, delta in c.tools.items()]
         parts.append(f"เมื่อแยกตามเครื่องมือ พบว่า {join_thai(moves)}")
     if c.indicators:
         parts.extend(_largest_moves(f, c.indicators, digits))
     return _finish(" ".join(parts), digits)
+
+
+def _label_change(f: Findings, c: Change) -> list[str]:
+    """How the printed label moved; nothing when either year prints none."""
+    if c.previous_grade is None or f.grade is None:
+        return []
+    if load_framework(c.previous_year, f.rules_dir or None).grading.kind != \
+            _fw(f).grading.kind:
+        return [f"ทั้งนี้ เกณฑ์การรายงานผลของสองปีนี้ต่างกัน "
+                f"(ปีนี้อยู่ใน{_phrase(f, f.grade)}) "
+                "จึงเปรียบเทียบระดับผลการประเมินโดยตรงไม่ได้"]
+    if c.previous_grade == f.grade:
+        return [f"และยังคงอยู่ใน{_phrase(f, f.grade)}"]
+    return [f"และระดับผลการประเมินเปลี่ยนจาก{_phrase(f, c.previous_grade, c.previous_year)}"
+            f" เป็น{_phrase(f, f.grade)}"]
 
 
 def _largest_moves(f: Findings, deltas: dict[int, float], digits: Digits) -> list[str]:
@@ -308,6 +356,48 @@ def weakest_detail_text(f: Findings, digits: Digits = "thai") -> str | None:
     return _finish(" ".join(sentences), digits)
 
 
+# -- the label and its bands (for the annex) ------------------------------------------------
+
+def label_notes(f: Findings, digits: Digits = "thai") -> list[str]:
+    """Where the printed label comes from and what the unconfirmed bands would give.
+
+    For analysts (the annex and ``summary.json``): the public document prints the label only.
+    """
+    check_digits(digits)
+    notes = []
+    if f.grade_source == "published":
+        note = (f"ผลการประเมิน “{f.grade}” เป็นผลที่สำนักงาน ป.ป.ช. ประกาศ "
+                "เพราะเกณฑ์ของปีนี้ยังได้รับการยืนยันไม่ครบทุกระดับ")
+        if f.grade_computed != f.grade:
+            note += (f" ส่วนเกณฑ์ที่ได้รับการยืนยันแล้วให้ผลเป็น “{f.grade_computed}”"
+                     if f.grade_computed else " ส่วนคะแนนไม่ถึงเกณฑ์ใดที่ได้รับการยืนยันแล้ว")
+        notes.append(note)
+    elif f.grade is None and f.grade_text == NO_CONFIRMED_BAND_TH:
+        notes.append("เกณฑ์ระดับผลการประเมินของปีนี้ยังไม่ได้รับการยืนยันแม้แต่ระดับเดียว "
+                     "และข้อมูลไม่มีผลที่สำนักงาน ป.ป.ช. ประกาศ เอกสารจึงไม่แสดงระดับผลการประเมิน")
+    elif f.grade is None:
+        notes.append(f"คะแนนในภาพรวมไม่ถึงเกณฑ์ใดที่ได้รับการยืนยันแล้ว "
+                     f"เอกสารจึงแสดงผลว่า{f.grade_text} แทนระดับผลการประเมิน")
+    if f.grade_provisional is not None and f.grade_provisional != f.grade:
+        notes.append(f"หากใช้เกณฑ์ทุกระดับในแฟ้มกรอบการประเมิน รวมทั้งเกณฑ์ที่ยังไม่ได้รับการยืนยัน "
+                     f"ผลการประเมินจะเป็น “{f.grade_provisional}” ซึ่งเอกสารนี้ไม่นำมาแสดงเป็นผลการประเมิน")
+    return [_finish(note, digits) for note in notes]
+
+
+def rules_notes(fw: Framework, origin: str, digits: Digits = "thai") -> list[str]:
+    """Where a year's rules come from, when that is not the package's checked file: a data
+    folder's own file, a copy of another year (``rules new``). For the annex."""
+    check_digits(digits)
+    notes = []
+    if origin == "data folder":
+        notes.append("กรอบการประเมินของปีนี้มาจากแฟ้มในโฟลเดอร์ข้อมูล ไม่ใช่แฟ้มที่มากับโปรแกรม")
+    if fw.provenance.copied_from is not None:
+        notes.append(f"กรอบการประเมินของปีนี้คัดลอกมาจากกรอบการประเมินประจำ"
+                     f"{fiscal_year_label(fw.provenance.copied_from, digits)} "
+                     "ทุกประเด็นจึงยังไม่ได้ตรวจสอบกับคู่มือการประเมินของปีนี้")
+    return [_finish(note, digits) for note in notes]
+
+
 # -- contradictions ------------------------------------------------------------------------
 
 def reconciliation_texts(f: Findings, digits: Digits = "thai") -> list[str]:
@@ -330,18 +420,23 @@ def _explain(f: Findings, x: Finding, digits: Digits) -> str:
                 f"({_numbers(tool.indicators, digits)}) เท่ากับ "
                 f"{_points(float(x.recomputed), digits)} "
                 "รายงานฉบับนี้จึงใช้คะแนนที่คำนวณจากคะแนนรายตัวชี้วัด")
+    if x.kind == "published_grade" and x.severity == "notice":
+        return (f"ผลการประเมินที่ประกาศคือ{_phrase(f, x.published or '')} "
+                f"ซึ่งตรงกับเกณฑ์ของระดับนี้ที่ยังไม่ได้รับการยืนยันจากสำนักงาน ป.ป.ช.")
     if x.kind == "published_grade":
-        return (f"เอกสารที่เผยแพร่ระบุผลการประเมินเป็น{grade_phrase(x.published or '', f.fiscal_year)} "
-                f"แต่คะแนนในภาพรวม {_points(f.overall_2dp, digits)} อยู่ใน"
-                f"{grade_phrase(x.recomputed or f.grade, f.fiscal_year)} "
+        earned = (f"อยู่ใน{_phrase(f, x.recomputed)}" if x.recomputed
+                  else "ไม่ถึงเกณฑ์ใดที่ได้รับการยืนยันแล้ว")
+        return (f"เอกสารที่เผยแพร่ระบุผลการประเมินเป็น{_phrase(f, x.published or '')} "
+                f"แต่คะแนนในภาพรวม {_points(f.overall_2dp, digits)} {earned} "
                 f"ตามเกณฑ์ของ{fiscal_year_label(f.fiscal_year, digits)}")
-    if x.kind == "item_mean":
+    if x.kind == "item_rollup":
         number = int(x.field.split()[-1])
         summary = next((s for s in f.items if s.indicator == number), None)
-        count = f" {format_number(len(summary.items), 0, digits)} ข้อ" if summary else ""
+        count = f"ทั้ง {format_number(len(summary.items), 0, digits)} ข้อ " if summary else ""
+        how = f"({ROLLUP_TH[summary.method]}) " if summary else ""
         return (f"คะแนน{_label(f.indicator(number), digits)} เท่ากับ "
-                f"{_points(float(x.published), digits)} แต่ค่าเฉลี่ยของคะแนนรายข้อทั้ง{count} "
-                f"เท่ากับ {_points(float(x.recomputed), digits)} "
+                f"{_points(float(x.published), digits)} แต่เมื่อคำนวณจากคะแนนรายข้อ{count}"
+                f"{how}ได้ {_points(float(x.recomputed), digits)} "
                 "ควรตรวจสอบคะแนนรายข้อและคะแนนตัวชี้วัดกับเอกสารต้นฉบับอีกครั้ง")
     if x.kind == "measure_period":
         period = _PERIOD.match(x.published or "")

@@ -34,7 +34,9 @@ from pydantic import BaseModel
 
 from .dataset import Dataset
 from .errors import ParameterError
-from .framework import Framework, load_framework
+from .framework import Framework
+from .labels import label_columns
+from .national import NationalYear, reported
 from .rounding import MICRO, hundredths_half_up, round2, to_micro
 from .scoring import indicator_column, rounded_column, score_table
 
@@ -238,6 +240,7 @@ def scope_rows(dataset: Dataset, table: pd.DataFrame, scope: Scope,
     rows = year.merge(orgs, on="org_id", how="inner")
     rows["district"] = rows["district"].fillna("").astype(str)
     rows["short_name"] = rows["name"].map(short_name)
+    rows = label_columns(rows, dataset.published, dataset.frameworks)
     return rows.reset_index(drop=True)
 
 
@@ -257,10 +260,12 @@ class ScoreBin(BaseModel):
 
 
 class GradeCount(BaseModel):
-    label: str
+    label: str  # the label printed, or what is printed in place of one (``labels``)
     count: int
     share: float  # percent of the group, two decimals
     at_or_above_target: bool  # the label's band starts at or above the target
+    confirmed: bool  # a label whose band is confirmed (else published, or no label at all)
+    published: int  # how many of ``count`` print the label NACC published
 
 
 class ToolStat(BaseModel):
@@ -357,6 +362,7 @@ class Portfolio(BaseModel):
     ranking: list[RankRow]
     heat_map: HeatMap
     movement: Movement
+    national: NationalYear | None = None  # the year's national results, where reported
 
     @property
     def weakest(self) -> list[IndicatorStat]:
@@ -394,14 +400,28 @@ def _bins(overall_2dp: pd.Series, target: Decimal) -> list[ScoreBin]:
 
 
 def _grades(rows: pd.DataFrame, fw: Framework) -> list[GradeCount]:
-    counts = rows["grade"].value_counts()
-    lowest = {}
+    """Organisations per printed label in the framework's order, then per text printed in
+    place of a label; confirmed labels are listed even when no one has them."""
+    counts = rows["label_text"].value_counts()
+    published = rows[rows["label_source"] == "published"]["label_text"].value_counts()
+    lowest: dict[str, Decimal] = {}
+    sure: dict[str, bool] = {}
     for band in fw.grading.bands:  # a label's lowest band decides where it stands
         lowest[band.label] = min(lowest.get(band.label, band.min), band.min)
-    return [GradeCount(label=label, count=int(counts.get(label, 0)),
-                       share=_share(int(counts.get(label, 0)), len(rows)),
-                       at_or_above_target=lowest[label] >= fw.target)
-            for label in fw.grade_labels]
+        sure[band.label] = sure.get(band.label, False) or band.confirmed
+    shown = [label for label in fw.grade_labels if sure[label] or counts.get(label, 0)]
+    shown += [text for text in counts.index if text not in lowest]
+
+    def count(label: str) -> GradeCount:
+        n = int(counts.get(label, 0))
+        if label in lowest:
+            above = lowest[label] >= fw.target
+        else:  # no label: where its organisations stand
+            above = bool(rows.loc[rows["label_text"] == label, "passed"].all())
+        return GradeCount(label=label, count=n, share=_share(n, len(rows)),
+                          at_or_above_target=above, confirmed=sure.get(label, False),
+                          published=int(published.get(label, 0)))
+    return [count(label) for label in shown]
 
 
 def _exact_means(frame: pd.DataFrame) -> np.ndarray:
@@ -437,7 +457,7 @@ def _indicators(rows: pd.DataFrame, fw: Framework) -> list[IndicatorStat]:
 
 def _previous(dataset: Dataset, table: pd.DataFrame, scope: Scope, year: int) -> pd.DataFrame:
     rows = scope_rows(dataset, table, scope, year - 1)
-    return rows[["org_id", "overall", "overall_2dp", "grade", "passed"]]
+    return rows[["org_id", "overall", "overall_2dp", "grade", "label_text", "passed"]]
 
 
 def _ranking(rows: pd.DataFrame, before: pd.DataFrame) -> tuple[pd.DataFrame, list[RankRow]]:
@@ -454,7 +474,7 @@ def _ranking(rows: pd.DataFrame, before: pd.DataFrame) -> tuple[pd.DataFrame, li
         has_prev = not math.isnan(r.previous_2dp)
         out.append(RankRow(rank=int(r.rank), org_id=r.org_id, name=r.name,
                            short_name=r.short_name, org_type=r.org_type, district=r.district,
-                           overall_2dp=float(r.overall_2dp), grade=str(r.grade),
+                           overall_2dp=float(r.overall_2dp), grade=str(r.label_text),
                            passed=bool(r.passed),
                            previous_2dp=float(r.previous_2dp) if has_prev else None,
                            change=float(r.change) if has_prev else None))
@@ -476,8 +496,8 @@ def _movement(dataset: Dataset, table: pd.DataFrame, scope: Scope, rows: pd.Data
               year: int) -> Movement:
     prev_year = year - 1
     before = scope_rows(dataset, table, scope, prev_year)
-    both = rows.merge(before[["org_id", "overall_2dp", "grade"]], on="org_id", how="outer",
-                      suffixes=("", "_prev"), indicator=True)
+    both = rows.merge(before[["org_id", "overall_2dp", "label_text"]], on="org_id",
+                      how="outer", suffixes=("", "_prev"), indicator=True)
     names = dataset.organisations.set_index("org_id")["name"]
 
     def ref(org_id: str) -> OrgRef:
@@ -490,8 +510,8 @@ def _movement(dataset: Dataset, table: pd.DataFrame, scope: Scope, rows: pd.Data
     pair["change_h"] = _hundredths(pair["overall_2dp"]) - _hundredths(pair["overall_2dp_prev"])
     moves = [Move(org_id=r.org_id, name=r.name, short_name=r.short_name,
                   previous_2dp=float(r.overall_2dp_prev), current_2dp=float(r.overall_2dp),
-                  change=int(r.change_h) / 100, previous_grade=str(r.grade_prev),
-                  grade=str(r.grade))
+                  change=int(r.change_h) / 100, previous_grade=str(r.label_text_prev),
+                  grade=str(r.label_text))
              for r in pair.sort_values(["change_h", "org_id"],
                                        ascending=[False, True]).itertuples(index=False)]
     mean_change = None
@@ -499,7 +519,7 @@ def _movement(dataset: Dataset, table: pd.DataFrame, scope: Scope, rows: pd.Data
         mean_change = round2(Decimal(int(pair["change_h"].sum())) / Decimal(100 * len(pair)))
     has_prev = not before.empty
     try:
-        prev_kind = load_framework(prev_year).grading.kind if has_prev else None
+        prev_kind = dataset.framework(prev_year).grading.kind if has_prev else None
     except Exception:  # no framework for that year: then there are no scores either
         prev_kind = None
     return Movement(
@@ -525,9 +545,9 @@ def analyse_portfolio(dataset: Dataset, fiscal_year: int, scope: Scope | None = 
     """
     scope = scope or Scope()
     year = int(fiscal_year)
-    fw = load_framework(year)
+    fw = dataset.framework(year)
     if table is None:
-        table = score_table(dataset.scores)
+        table = score_table(dataset.scores, dataset.frameworks)
     rows = scope_rows(dataset, table, scope, year)
     if rows.empty:
         raise ParameterError(f"no organisation of the scope ({_scope_words(scope)}) has "
@@ -557,4 +577,5 @@ def analyse_portfolio(dataset: Dataset, fiscal_year: int, scope: Scope | None = 
         ranking=ranking,
         heat_map=_heat_map(ranked, fw),
         movement=_movement(dataset, table, scope, rows, year),
+        national=reported(year, dataset.rules_dir),
     )

@@ -25,6 +25,7 @@ from .errors import ParameterError
 from .portfolio import SLUG
 from .portfolio_sections import DEFAULT_YEAR, PortfolioContext, build_context, check_parameters
 from .portfolio_sections import title as document_title
+from .yearrules import record, resolve
 
 __all__ = ["SUMMARY_SCHEMA", "PortfolioFiles", "notebook_path", "portfolio_stem",
            "render_portfolio"]
@@ -69,12 +70,14 @@ def _summary(ctx: PortfolioContext, slug: str, files: dict[str, str]) -> dict[st
         "generated": {
             "package_version": __version__,
             "framework_file": ctx.framework_file.name,
+            "framework_origin": ctx.framework_origin,
             "data_source": ctx.params.data_dir or "embedded synthetic data",
             "data_digest": ctx.dataset.digest,
             "synthetic": ctx.synthetic,
             "run_time": ctx.generated_at.isoformat(timespec="seconds"),
         },
         "files": files,
+        "rules": record(resolve(ctx.params.fiscal_year, ctx.dataset.rules_dir)),
         "portfolio": ctx.portfolio.model_dump(mode="json"),
     }
 

@@ -33,7 +33,7 @@ from markupsafe import Markup
 from . import __version__
 from .dataset import Dataset, load_dataset, synthetic_data_dir
 from .errors import DataValidationError, ItaError, ParameterError
-from .framework import Framework, framework_path, load_framework
+from .framework import Framework, framework_origin, framework_path
 from .narrative import join_thai
 from .portfolio import (
     TYPE_ABBREVIATIONS,
@@ -105,10 +105,6 @@ def check_parameters(
     """Check every parameter without starting anything; one-line ``ParameterError`` if wrong."""
     checked_digits = check_digits(digits)
     year = _year(fiscal_year)
-    try:
-        framework_path(year)
-    except ItaError as exc:
-        raise ParameterError(_one_line(str(exc))) from None
     for name, value in (("province", province), ("district", district),
                         ("org_type", org_type)):
         if value is not None and not isinstance(value, str):
@@ -116,6 +112,10 @@ def check_parameters(
     folder = Path(data_dir).expanduser().resolve() if data_dir not in (None, "") else None
     if folder is not None and not folder.is_dir():
         raise ParameterError(f"data folder {folder} does not exist or is not a folder")
+    try:
+        framework_path(year, folder)  # the folder's own frameworks/<year>.yaml counts
+    except ItaError as exc:
+        raise ParameterError(_one_line(str(exc))) from None
     try:
         dataset = load_dataset(folder or synthetic_data_dir())
     except DataValidationError as exc:
@@ -156,6 +156,11 @@ class PortfolioContext:
     @property
     def scope(self) -> Scope:
         return self.params.scope
+
+    @property
+    def framework_origin(self) -> str:
+        """``package`` or ``data folder``: whose file holds this year's rules."""
+        return framework_origin(self.params.fiscal_year, self.dataset.rules_dir)
 
     @cached_property
     def rows(self) -> pd.DataFrame:
@@ -238,12 +243,12 @@ def build_context(
         when = (when or datetime.now()).astimezone()
     params, dataset = check_parameters(fiscal_year, data_dir, province, district, org_type,
                                        digits)
-    table = score_table(dataset.scores)
+    table = score_table(dataset.scores, dataset.frameworks)
     portfolio = analyse_portfolio(dataset, params.fiscal_year, params.scope, table)
     return PortfolioContext(
-        params=params, dataset=dataset, framework=load_framework(params.fiscal_year),
-        framework_file=framework_path(params.fiscal_year), table=table, portfolio=portfolio,
-        synthetic=dataset.synthetic, generated_at=when)
+        params=params, dataset=dataset, framework=dataset.framework(params.fiscal_year),
+        framework_file=dataset.frameworks.path(params.fiscal_year), table=table,
+        portfolio=portfolio, synthetic=dataset.synthetic, generated_at=when)
 
 
 # -- rendering ---------------------------------------------------------------------------------
@@ -314,7 +319,8 @@ def weakest(ctx: PortfolioContext) -> str:
 
 
 def ranking(ctx: PortfolioContext) -> str:
-    order = {label: i for i, label in enumerate(ctx.framework.grade_labels)}
+    # sort by the order of the label table: labels best first, then what stands in for one
+    order = {g.label: i for i, g in enumerate(ctx.portfolio.grades)}
     rows = [{"r": r, "type_short": TYPE_ABBREVIATIONS.get(r.org_type, r.org_type),
              "district_short": bare_place("district", r.district)}
             for r in ctx.portfolio.ranking]

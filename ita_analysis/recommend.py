@@ -1,9 +1,12 @@
 """Recommendations as data: which advice a report gives for each tool, indicator and item.
 
 The texts and the score bands that choose among them live in
-``ita_analysis/recommendations/<year>.yaml``, so that an official can reword advice without
-touching code. A year's file may say ``based_on: <year>`` and hold only what differs: mappings
-are merged key by key, a list replaces the inherited list, and ``null`` removes an inherited key.
+``ita_analysis/recommendations/<year>.yaml`` (or a data folder's own
+``recommendations/<year>.yaml``, which wins for runs on that folder), so that an official can
+reword advice without touching code. A year's file may say ``based_on: <year>`` and hold only
+what differs: the file of that year in the same folder, else the package's (a data folder's
+file of a package year says ``based_on`` its own year to reword the package's); mappings are
+merged key by key, a list replaces the inherited list, and ``null`` removes an inherited key.
 A library is refused, with every problem and the file named, unless it covers every tool and
 indicator of the year's framework in every band; a broken file never reaches a report.
 
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import cache
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
@@ -26,7 +29,15 @@ from .errors import ItaError
 from .findings import Findings
 from .framework import Framework, load_framework
 from .rounding import round_half_up
-from .yearfiles import package_dir, read_mapping, span, years_in
+from .yearfiles import (
+    package_dir,
+    read_mapping,
+    span,
+    stamp,
+    validation_lines,
+    year_file,
+    years_of,
+)
 
 __all__ = [
     "Band",
@@ -37,6 +48,8 @@ __all__ = [
     "available_years",
     "load_recommendations",
     "load_recommendations_file",
+    "merged_mapping",
+    "recommendation_chain",
     "recommendation_path",
     "recommendations",
 ]
@@ -135,23 +148,52 @@ class Recommendation(BaseModel):
 
 # -- files ------------------------------------------------------------------------------
 
-def _dir() -> Path:
-    return package_dir(RECOMMENDATION_DIR)
+def available_years(data_dir: str | Path | None = None) -> list[int]:
+    """Fiscal years (BE) with a recommendation file: the package's and a data folder's own."""
+    return years_of(RECOMMENDATION_DIR, data_dir)
 
 
-def available_years() -> list[int]:
-    """Fiscal years (BE) that ship a recommendation file."""
-    return years_in(_dir())
-
-
-def recommendation_path(year: int) -> Path:
-    """The recommendation file of a year; a clear error when there is none."""
-    path = _dir() / f"{int(year)}.yaml"
-    if not path.is_file():
+def recommendation_path(year: int, data_dir: str | Path | None = None) -> Path:
+    """The recommendation file of a year (a data folder's own first); a clear error if none."""
+    found = year_file(RECOMMENDATION_DIR, year, data_dir)
+    if found is None:
+        where = "" if data_dir in (None, "") else f" (nor in {Path(data_dir) / RECOMMENDATION_DIR})"
         raise RecommendationError(
-            f"no recommendation file for fiscal year {year} (looked for {path}); "
-            f"available: {span(available_years())}")
-    return path
+            f"no recommendation file for fiscal year {year}{where}; "
+            f"available: {span(available_years(data_dir))}")
+    return found[0]
+
+
+def _parent_path(path: Path, parent: int) -> Path:
+    """The file a ``based_on`` names: the year's file in the same folder, else the package's
+    (so a data folder's ``2565.yaml`` with ``based_on: 2565`` rewords the package's 2565)."""
+    sibling = path.parent / f"{parent}.yaml"
+    if sibling.is_file() and sibling.resolve() != path.resolve():
+        return sibling
+    return package_dir(RECOMMENDATION_DIR) / f"{parent}.yaml"
+
+
+def recommendation_chain(year: int, data_dir: str | Path | None = None) -> list[Path]:
+    """A year's recommendation file and the files it is ``based_on``, in order (what a report's
+    advice depends on); empty when the year has none. Broken links end the chain: loading the
+    library reports them."""
+    try:
+        chain = [recommendation_path(year, data_dir)]
+    except ItaError:
+        return []
+    while len(chain) <= _MAX_CHAIN:
+        try:
+            raw = _read(chain[-1])
+        except ItaError:
+            break
+        parent = raw.get("based_on")
+        if not isinstance(parent, int) or isinstance(parent, bool):
+            break
+        path = _parent_path(chain[-1], parent)
+        if not path.is_file() or path in chain:
+            break
+        chain.append(path)
+    return chain
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -183,10 +225,11 @@ def _resolved(path: Path) -> tuple[dict[str, Any], tuple[int, ...]]:
         if not isinstance(parent, int) or isinstance(parent, bool):
             raise RecommendationError(
                 f"{chain[-1]}: based_on must be a fiscal year such as 2565; got {parent!r}")
-        parent_path = path.parent / f"{parent}.yaml"
+        parent_path = _parent_path(chain[-1], parent)
         if not parent_path.is_file():
             raise RecommendationError(
-                f"{chain[-1]}: based_on {parent}, but there is no file {parent_path}")
+                f"{chain[-1]}: based_on {parent}, but there is no file {parent}.yaml beside it "
+                "nor in the package")
         if parent_path in chain or len(chain) > _MAX_CHAIN:
             names = " -> ".join(p.name for p in [*chain, parent_path])
             raise RecommendationError(f"{path}: based_on forms a loop: {names}")
@@ -197,6 +240,13 @@ def _resolved(path: Path) -> tuple[dict[str, Any], tuple[int, ...]]:
         merged = _merge(merged, _normalised({k: v for k, v in layer.items() if k != "based_on"}))
     lineage = tuple(int(p.stem) if p.stem.isdigit() else -1 for p in chain)
     return merged, lineage
+
+
+def merged_mapping(year: int, data_dir: str | Path | None = None) -> dict[str, Any]:
+    """A year's recommendation content with its ``based_on`` chain merged in (one file's worth,
+    what ``rules new`` writes), before it is checked against a framework."""
+    merged, _ = _resolved(recommendation_path(year, data_dir))
+    return merged
 
 
 def _int_keys(mapping: Any) -> Any:
@@ -316,9 +366,10 @@ def _text_problems(where: str, text: str) -> list[str]:
     return []
 
 
-def load_recommendations_file(path: str | Path,
-                              expect_year: int | None = None) -> RecommendationLibrary:
-    """Read, merge and check one recommendation file, naming the file in every error."""
+def load_recommendations_file(path: str | Path, expect_year: int | None = None,
+                              data_dir: str | Path | None = None) -> RecommendationLibrary:
+    """Read, merge and check one recommendation file, naming the file in every error; checked
+    against the year's framework as ``data_dir`` sees it."""
     path = Path(path)
     raw, lineage = _resolved(path)
     year = raw.get("fiscal_year")
@@ -329,7 +380,7 @@ def load_recommendations_file(path: str | Path,
         raise RecommendationError(
             f"{path}: fiscal_year is {year}, expected {expect_year} as the file name says")
     try:
-        fw = load_framework(year)
+        fw = load_framework(year, data_dir)
     except ItaError as exc:
         raise RecommendationError(f"{path}: {exc}") from exc
     raw = {**raw, "lineage": lineage, "target": fw.target,
@@ -337,12 +388,8 @@ def load_recommendations_file(path: str | Path,
     try:
         lib = RecommendationLibrary.model_validate(raw)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            loc = ".".join(str(part) for part in err["loc"]) or "(file)"
-            lines.append(f"  - {loc}: {err['msg']}")
-        raise RecommendationError(f"{path}: invalid recommendation file:\n"
-                                  + "\n".join(lines)) from None
+        raise RecommendationError(f"{path}: invalid recommendation file:\n" + "\n".join(
+            f"  - {line}" for line in validation_lines(path, exc.errors()))) from None
     problems = library_problems(lib, fw)
     if problems:
         raise RecommendationError(f"{path}: invalid recommendation file:\n"
@@ -350,10 +397,21 @@ def load_recommendations_file(path: str | Path,
     return lib
 
 
-@cache
-def load_recommendations(year: int) -> RecommendationLibrary:
-    """The recommendation library of a fiscal year (BE), validated; cached per process."""
-    return load_recommendations_file(recommendation_path(int(year)), expect_year=int(year))
+def load_recommendations(year: int, data_dir: str | Path | None = None) -> RecommendationLibrary:
+    """The recommendation library of a fiscal year (BE) as a data folder sees it, validated.
+
+    Cached per process, keyed by the data folder's rule files (names, times, sizes) as well,
+    so that an edited file is read again."""
+    folder = None if data_dir in (None, "") else str(Path(data_dir))
+    return _load_cached(int(year), folder,
+                        stamp(folder, RECOMMENDATION_DIR, "frameworks"))
+
+
+@lru_cache(maxsize=64)
+def _load_cached(year: int, data_dir: str | None,
+                 files: tuple[tuple[str, int, int], ...]) -> RecommendationLibrary:
+    return load_recommendations_file(recommendation_path(year, data_dir), expect_year=year,
+                                     data_dir=data_dir)
 
 
 # -- choosing advice ------------------------------------------------------------------------
@@ -361,7 +419,7 @@ def load_recommendations(year: int) -> RecommendationLibrary:
 def recommendations(findings: Findings) -> list[Recommendation]:
     """Advice for one organisation's year: each tool followed by its indicators in number
     order, then every item that fell short of full marks (in the framework's item order)."""
-    lib = load_recommendations(findings.fiscal_year)
+    lib = load_recommendations(findings.fiscal_year, findings.rules_dir or None)
     out: list[Recommendation] = []
     for tool in findings.tools:
         band = lib.band_for(tool.score_2dp)

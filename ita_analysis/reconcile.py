@@ -3,8 +3,8 @@
 A published tool or overall score may differ from the recomputed one by 0.01 through
 rounding of two-decimal indicators (seen in real publications); more than that is a
 contradiction. Also found: a grade that the published overall score does not earn, an
-indicator whose item scores average to something else, and measure periods that end
-before they start.
+indicator that its item scores, rolled up by the year's rule (``rollup``), do not give, and
+measure periods that end before they start.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ import pandas as pd
 from pydantic import BaseModel
 
 from .dataset import Dataset
-from .framework import load_framework
-from .rounding import mean_half_up, round2
+from .framework import Framework
+from .labels import band_words
+from .rollup import Rollup, rollup
+from .rounding import round2, round_half_up
 from .scoring import indicator_column, rounded_column
 
 ROUNDING_TOLERANCE = Decimal("0.01")
@@ -28,7 +30,7 @@ class Finding(BaseModel):
 
     org_id: str
     fiscal_year: int
-    kind: Literal["published_figure", "published_grade", "item_mean", "measure_period",
+    kind: Literal["published_figure", "published_grade", "item_rollup", "measure_period",
                   "measure_repeated"]
     severity: Literal["contradiction", "notice"]
     field: str
@@ -46,7 +48,7 @@ def reconcile(dataset: Dataset, table: pd.DataFrame) -> list[Finding]:
     found: list[Finding] = []
     scored = table.set_index(["org_id", "fiscal_year"])
     found += _published(dataset, scored)
-    found += _item_means(dataset, scored)
+    found += _item_rollups(dataset, scored)
     found += _measures(dataset)
     return sorted(found, key=lambda f: (f.org_id, f.fiscal_year, f.kind, f.field))
 
@@ -57,7 +59,7 @@ def _published(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
         key = (row.org_id, int(row.fiscal_year))
         if key not in scored.index:
             continue
-        fw = load_framework(key[1])
+        fw = dataset.framework(key[1])
         mine = scored.loc[key]
         for column, name in (("iit", "IIT"), ("eit", "EIT"), ("oit", "OIT"),
                              ("overall", "overall")):
@@ -72,35 +74,76 @@ def _published(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
                     recomputed=_fmt(recomputed),
                     message=f"published {name} {_fmt(published)} but the indicator scores give "
                             f"{_fmt(recomputed)}"))
-        if row.grade and row.grade != mine["grade"]:
-            found.append(Finding(
-                org_id=key[0], fiscal_year=key[1], kind="published_grade",
-                severity="contradiction", field="grade", published=row.grade,
-                recomputed=str(mine["grade"]),
-                message=f"published grade {row.grade} but the overall score "
-                        f"{_fmt(mine[rounded_column('overall')])} earns {mine['grade']}"))
+        if row.grade:
+            found += _published_label(key, row.grade, mine, fw)
     return found
 
 
-def _item_means(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
+def _published_label(key: tuple[str, int], published: str, mine: pd.Series,
+                     fw: Framework) -> list[Finding]:
+    """A published label against the computed one (see ``labels`` for which one prints).
+
+    Agreeing with the confirmed bands is silent; agreeing only with what the unconfirmed bands
+    give is a notice (evidence about NACC's rule, not an error); anything else contradicts.
+    """
+    computed, provisional = mine["grade"], mine["grade_provisional"]
+    if published == computed:
+        return []
+    overall = _fmt(mine[rounded_column("overall")])
+    word = "grade" if fw.grading.kind == "letter" else "label"
+    if published == provisional:
+        band = fw.band_of(published)
+        return [Finding(
+            org_id=key[0], fiscal_year=key[1], kind="published_grade", severity="notice",
+            field="grade", published=published, recomputed=computed,
+            message=f"published {word} {published} is what the unconfirmed band "
+                    f"{band_words(band)} gives for {overall}; the confirmed bands give "
+                    f"{computed or 'no label'}")]
+    letter = fw.grading.kind == "letter"
+    what = f"the overall score {overall}" if letter else \
+        f"the scores (overall {overall} and each tool)"
+    if computed is None:
+        earned = f"{'reaches' if letter else 'reach'} no confirmed band"
+    else:
+        earned = (f"{'earns' if letter else 'earn'} {computed} "
+                  f"(band {band_words(fw.band_of(computed))} in {key[1]})")
+    if provisional != computed:
+        earned += f"; every band, unconfirmed ones included, gives {provisional}"
+    return [Finding(
+        org_id=key[0], fiscal_year=key[1], kind="published_grade", severity="contradiction",
+        field="grade", published=published, recomputed=computed,
+        message=f"published {word} {published} but {what} {earned}")]
+
+
+def _item_rollups(dataset: Dataset, scored: pd.DataFrame) -> list[Finding]:
     found = []
     items = dataset.items.dropna(subset=["indicator"])
     for (org, year, number), group in items.groupby(["org_id", "fiscal_year", "indicator"]):
         key = (org, int(year))
         if key not in scored.index:
             continue
-        fw = load_framework(key[1])
+        fw = dataset.framework(key[1])
         if len(group) != len(fw.indicator(int(number)).items):
             continue  # a partial item list cannot be compared with the indicator
-        mean = mean_half_up(group["score"].to_numpy())
+        rolled = rollup(fw, int(number), dict(zip(group["item"], group["score"], strict=True)))
+        value = float(round_half_up(rolled.score))
         given = round2(scored.loc[key, indicator_column(int(number))])
-        if abs(Decimal(str(mean)) - Decimal(str(given))) > ROUNDING_TOLERANCE:
+        if abs(Decimal(str(value)) - Decimal(str(given))) > ROUNDING_TOLERANCE:
             found.append(Finding(
-                org_id=org, fiscal_year=key[1], kind="item_mean", severity="contradiction",
-                field=f"indicator {int(number)}", published=_fmt(given), recomputed=_fmt(mean),
-                message=f"indicator {int(number)} is {_fmt(given)} but the mean of its "
-                        f"{len(group)} item scores is {_fmt(mean)}"))
+                org_id=org, fiscal_year=key[1], kind="item_rollup", severity="contradiction",
+                field=f"indicator {int(number)}", published=_fmt(given), recomputed=_fmt(value),
+                message=f"indicator {int(number)} is {_fmt(given)} but its {len(group)} item "
+                        f"scores give {_fmt(value)} ({_how(rolled)})"))
     return found
+
+
+def _how(rolled: Rollup) -> str:
+    """How item scores made an indicator's, in words: the roll-up and its parts."""
+    if rolled.method == "mean_of_items":
+        return "the mean of its items"
+    parts = [f"{sub.code} {_fmt(float(round_half_up(sub.score)))}"
+             for sub in rolled.sub_indicators if sub.score is not None]
+    return "the mean of sub-indicators " + ", ".join(parts)
 
 
 def _measures(dataset: Dataset) -> list[Finding]:

@@ -15,9 +15,10 @@ reversed), ``scales`` (levels, scores, accepted labels and codes), ``checklist_s
   answer scored on the question's scale (reversed questions: level ``i`` of ``n`` scores as
   level ``n - 1 - i``);
 - an indicator's score is the plain mean of its questions that have answers;
-- an OIT indicator's score is the plain mean of the 100/0 scores of its items listed in the
-  checklist (every item weighs the same: sub-indicators are not averaged first, and an item
-  missing from the checklist is left out and reported as a notice, not scored 0).
+- an OIT indicator's score is rolled up from the 100/0 scores of its items listed in the
+  checklist by the year's ``item_rollup`` (NACC's rule: the mean of its sub-indicators, each
+  the mean of its items; see ``rollup``); an item missing from the checklist is left out and
+  reported as a notice, not scored 0.
 
 The output is the long ``org_id, fiscal_year, indicator, score`` table that
 :func:`ita_analysis.scoring.score_table` takes, unrounded (float64 of the exact mean);
@@ -48,6 +49,7 @@ from pydantic import BaseModel
 from .dataset import ORG_ID, Dataset, fiscal_year_error
 from .errors import DataValidationError, ItaError, ParameterError, Problem
 from .framework import Framework, Scale, available_years, load_framework
+from .rollup import rollup_arrays
 from .rounding import MICRO
 from .tables import ROW, TableError, read_table
 from .thai import to_arabic_digits
@@ -171,13 +173,16 @@ def _questions(fw: Framework) -> _Questions | None:
 
 @dataclass(frozen=True)
 class _Items:
-    """One year's OIT items and the scale their pass/fail is scored on."""
+    """One year's OIT items, how they roll up, and the scale their pass/fail is scored on."""
 
     fiscal_year: int
     ids: tuple[str, ...]
     indicators: tuple[int, ...]
     indicator: np.ndarray  # intp: position in ``indicators`` of each item
     totals: np.ndarray  # items listed by the framework per indicator
+    sub: np.ndarray  # intp: position of each item's sub-indicator among all sub-indicators
+    subs_of: tuple[np.ndarray, ...]  # sub-indicator positions of each of ``indicators``
+    method: str  # the year's item roll-up
     points: np.ndarray  # int64 micro-points per level of the checklist scale
     words: dict[str, int]
     labels: tuple[str, ...]
@@ -193,12 +198,19 @@ def _items(fw: Framework) -> _Items | None:
     indicators = tuple(dict.fromkeys(ind.number for ind, _, _ in found.values()))
     position = np.array([indicators.index(ind.number) for ind, _, _ in found.values()],
                         dtype=np.intp)
+    subs = list(dict.fromkeys((ind.number, sub.code) for ind, sub, _ in found.values()))
+    sub = np.array([subs.index((ind.number, s.code)) for ind, s, _ in found.values()],
+                   dtype=np.intp)
     return _Items(
         fiscal_year=fw.fiscal_year,
         ids=tuple(found),
         indicators=indicators,
         indicator=position,
         totals=np.bincount(position, minlength=len(indicators)),
+        sub=sub,
+        subs_of=tuple(np.array([i for i, (n, _) in enumerate(subs) if n == number],
+                               dtype=np.intp) for number in indicators),
+        method=fw.item_rollup.method,
         points=np.array([_micro(level.score) for level in scale.levels], dtype=np.int64),
         words=_scale_words(scale),
         labels=tuple(level.labels[0] for level in scale.levels),
@@ -206,9 +218,15 @@ def _items(fw: Framework) -> _Items | None:
     )
 
 
+def _known_years(frameworks: Frameworks) -> list[int]:
+    """Years with a framework as ``frameworks`` sees them (a data folder's own files too)."""
+    years = getattr(frameworks, "years", None)
+    return years() if callable(years) else available_years()
+
+
 def _years_with(kind: Callable[[Framework], object], frameworks: Frameworks) -> list[int]:
     years = []
-    for year in available_years():
+    for year in _known_years(frameworks):
         try:
             if kind(frameworks(year)) is not None:
                 years.append(year)
@@ -467,8 +485,9 @@ def _org_check(organisations: Iterable[str] | None) -> Callable[[str], str | Non
     return check
 
 
-def _year_values(cats: list[str]) -> tuple[np.ndarray, list[str | None]]:
-    """Each distinct fiscal year text read, with what was expected where it is not one."""
+def _year_values(cats: list[str], known: list[int]) -> tuple[np.ndarray, list[str | None]]:
+    """Each distinct fiscal year text read, with what was expected where it is not one
+    (``known``: the years with a framework)."""
     years = np.zeros(len(cats), dtype=np.int64)
     messages: list[str | None] = []
     for i, text in enumerate(cats):
@@ -477,7 +496,7 @@ def _year_values(cats: list[str]) -> tuple[np.ndarray, list[str | None]]:
             messages.append("a fiscal year, a whole number such as 2565")
             continue
         year = int(digits)
-        problem = fiscal_year_error(year)
+        problem = fiscal_year_error(year, known)
         if problem:
             messages.append(problem)
         else:
@@ -529,7 +548,7 @@ def _answers(table: _Table, file: str, organisations: Iterable[str] | None,
     n_rows = table.length
 
     issues.by_category(org, org_cats, "org_id", _org_check(organisations))
-    years, year_msgs = _year_values(year_cats)
+    years, year_msgs = _year_values(year_cats, _known_years(frameworks))
     compiled: dict[int, _Questions | None] = {}
     for i, y in enumerate(years):
         if year_msgs[i] is None and int(y) not in compiled:
@@ -816,7 +835,7 @@ def _checklist(table: _Table, file: str, organisations: Iterable[str] | None,
     pass_c, pass_cats = table.columns["passed"]
     n_rows = table.length
     issues.by_category(org, org_cats, "org_id", _org_check(organisations))
-    years, year_msgs = _year_values(year_cats)
+    years, year_msgs = _year_values(year_cats, _known_years(frameworks))
     compiled = {int(y): _items(frameworks(int(y)))
                 for i, y in enumerate(years) if year_msgs[i] is None}
     for i, y in enumerate(years):
@@ -1056,7 +1075,8 @@ def _respondent_findings(year: int, comp: _Questions, orgs: np.ndarray, per_tool
 
 def score_checklist(checklist: pd.DataFrame,
                     frameworks: Frameworks = load_framework) -> AnswerScores:
-    """OIT indicator scores: the mean of the 100/0 scores of each indicator's listed items."""
+    """OIT indicator scores from the 100/0 scores of each indicator's listed items, rolled up
+    by the year's ``item_rollup`` (NACC's: the mean of the sub-indicators' item means)."""
     org_cats = list(checklist["org_id"].cat.categories)
     org_codes = checklist["org_id"].cat.codes.to_numpy().astype(np.int64)
     i_cats = list(checklist["item"].cat.categories)
@@ -1077,18 +1097,23 @@ def score_checklist(checklist: pd.DataFrame,
             raise ItaError(f"the checklist names items that fiscal year {year} does not have")
         o = org_codes if sel is None else org_codes[sel]
         lv = passed if sel is None else passed[sel]
-        n_k, width = len(comp.indicators), len(comp.points)
-        hist = np.bincount((o * n_k + comp.indicator[pos]) * width + lv,
-                           minlength=n_org * n_k * width).reshape(n_org, n_k, width)
-        counts = hist.sum(axis=2)
-        sums = hist @ comp.points
+        n_s, width = sum(len(cols) for cols in comp.subs_of), len(comp.points)
+        hist = np.bincount((o * n_s + comp.sub[pos]) * width + lv,
+                           minlength=n_org * n_s * width).reshape(n_org, n_s, width)
+        sub_counts = hist.sum(axis=2)
+        sub_sums = hist @ comp.points
+        values = np.empty((n_org, len(comp.indicators)), dtype=np.float64)
+        counts = np.empty((n_org, len(comp.indicators)), dtype=np.int64)
+        for k, cols in enumerate(comp.subs_of):
+            values[:, k], _ = rollup_arrays(comp.method, sub_sums[:, cols], sub_counts[:, cols])
+            counts[:, k] = sub_counts[:, cols].sum(axis=1)
         present = np.flatnonzero(counts.sum(axis=1) > 0)
         names = _take(org_cats, present)
         rows, cols = np.nonzero(counts[present] > 0)
         scores.append(pd.DataFrame({
             "org_id": names[rows], "fiscal_year": year,
             "indicator": np.asarray(comp.indicators, dtype=np.int64)[cols],
-            "score": sums[present][rows, cols] / counts[present][rows, cols] / MICRO}))
+            "score": values[present][rows, cols] / MICRO}))
         short = counts[present] < comp.totals
         for i, k in zip(*np.nonzero(short), strict=True):
             n, total = int(counts[present][i, k]), int(comp.totals[k])
@@ -1212,16 +1237,20 @@ def checklist_to_long(checklist: pd.DataFrame,
 
 def dataset_with_answers(dataset: Dataset | None, responses: str | Path | None = None,
                          checklist: str | Path | None = None,
-                         frameworks: Frameworks = load_framework
+                         frameworks: Frameworks | None = None
                          ) -> tuple[Dataset, AnswerScores]:
     """A data set whose indicator scores come from answer files where they cover them.
 
-    With ``dataset``, organisations are checked against its list and its scores fill the
-    indicators the answers do not give. Without, organisations are not checked and every
-    indicator must come from the answers. Problems of both files are reported together.
+    With ``dataset``, organisations are checked against its list, its scores fill the
+    indicators the answers do not give and its folder's own rules apply; it may lack the
+    indicators the answers give (``load_dataset(..., every_indicator=False)``). Without,
+    organisations are not checked and every indicator must come from the answers. Problems of
+    both files are reported together; an indicator given by neither is refused.
     """
     if responses is None and checklist is None:
         raise ItaError("no answer files given: expected responses, a checklist or both")
+    if frameworks is None:
+        frameworks = dataset.frameworks if dataset is not None else load_framework
     known = None if dataset is None else dataset.organisations["org_id"].tolist()
     problems: list[Problem] = []
     answers = checked = None
@@ -1239,7 +1268,7 @@ def dataset_with_answers(dataset: Dataset | None, responses: str | Path | None =
         raise DataValidationError(problems)
     scored = score_answers(answers, checked, frameworks)
     if dataset is None:
-        _require_every_indicator(scored.scores, frameworks)
+        _require_every_indicator(scored.scores, frameworks, None)
     files = {name: Path(p) for name, p in (("responses", responses), ("oit_checklist", checklist))
              if p is not None}
     if dataset is None:
@@ -1261,16 +1290,22 @@ def dataset_with_answers(dataset: Dataset | None, responses: str | Path | None =
     merged = pd.concat([base[keep], scored.scores], ignore_index=True).astype(
         {"fiscal_year": int, "indicator": int, "score": float})
     merged = merged.sort_values(["org_id", "fiscal_year", "indicator"], kind="stable")
+    if dataset.files:  # a data folder: its scores and the answers together give every indicator
+        _require_every_indicator(merged, frameworks, dataset.files.get("scores"))
     all_files = {**dataset.files, **files}
+    hashed = {**all_files, **dataset.rule_files}  # the folder's own rules are inputs too
     sha = hashlib.sha256()
-    for name in sorted(all_files):
+    for name in sorted(hashed):
         sha.update(name.encode())
-        sha.update(all_files[name].read_bytes())
+        sha.update(hashed[name].read_bytes())
     return replace(dataset, scores=merged.reset_index(drop=True), files=all_files,
                    digest=sha.hexdigest()), scored
 
 
-def _require_every_indicator(scores: pd.DataFrame, frameworks: Frameworks) -> None:
+def _require_every_indicator(scores: pd.DataFrame, frameworks: Frameworks,
+                             table: Path | None) -> None:
+    """Every organisation-year has every indicator, from the answers or the folder's scores
+    (``table``: the folder's scores file; None when there is no folder)."""
     for year, group in scores.groupby("fiscal_year", sort=True):
         expected = set(frameworks(int(year)).indicator_numbers)
         have = group.groupby("org_id", sort=True)["indicator"].agg(frozenset)
@@ -1279,10 +1314,14 @@ def _require_every_indicator(scores: pd.DataFrame, frameworks: Frameworks) -> No
             org, got = short.index[0], short.iloc[0]
             gaps = ", ".join(map(str, sorted(expected - got)))
             more = f" (and {len(short) - 1} more organisation(s))" if len(short) > 1 else ""
+            if table is None:
+                raise ParameterError(
+                    f"{org} {year}: no score for indicator(s) {gaps} from the answers{more}; "
+                    "give the OIT checklist for the OIT indicators, or a data folder (--data) "
+                    "whose scores cover the indicators the answers do not")
             raise ParameterError(
-                f"{org} {year}: no score for indicator(s) {gaps} from the answers{more}; "
-                "give the OIT checklist for the OIT indicators, or a data folder (--data) "
-                "whose scores cover the indicators the answers do not")
+                f"{org} {year}: no score for indicator(s) {gaps} in {table} nor from the "
+                f"answers{more}; expected every indicator from one or the other")
 
 
 def _no_rows(*columns: str) -> pd.DataFrame:

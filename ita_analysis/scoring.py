@@ -57,7 +57,10 @@ def _score_year(wide_micro: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     for code, hundredths in tools_h.items():
         out[rounded_column(code)] = hundredths / 100
     out[rounded_column("overall")] = overall_h / 100
-    out["grade"] = assign_grades(fw, overall_h, tools_h)
+    # grade: the highest confirmed band reached (None if none); grade_provisional: what every
+    # band gives, unconfirmed ones included (``labels`` decides what a document prints)
+    out["grade"] = assign_grades(fw, overall_h, tools_h, confirmed_only=True)
+    out["grade_provisional"] = assign_grades(fw, overall_h, tools_h)
     out["passed"] = overall_h >= int(fw.target * 100)
     return out
 
@@ -70,8 +73,10 @@ def score_table(
 
     ``scores`` has columns ``org_id, fiscal_year, indicator, score`` (one row per indicator).
     Returns one row per organisation and year: ``ind_<n>`` (as given), tool codes and
-    ``overall`` (unrounded), ``<tool>_2dp`` and ``overall_2dp`` (half up), ``grade``, ``passed``.
-    Each year is scored by its own framework.
+    ``overall`` (unrounded), ``<tool>_2dp`` and ``overall_2dp`` (half up), ``grade`` (the label
+    of the confirmed bands, None where the scores reach none), ``grade_provisional`` (the label
+    of every band, unconfirmed ones included) and ``passed``. Each year is scored by its own
+    framework.
     """
     missing = [c for c in SCORE_COLUMNS if c not in scores.columns]
     if missing:
@@ -96,8 +101,10 @@ def score_table(
                            f"every indicator {expected[0]}–{expected[-1]} is needed")
         parts.append(_score_year(wide.astype(np.int64), fw))
     if not parts:
-        return pd.DataFrame(columns=[*KEY, "overall", "grade", "passed"])
+        return pd.DataFrame(columns=[*KEY, "overall", "grade", "grade_provisional", "passed"])
     table = pd.concat(parts).reset_index()
+    for column in ("grade", "grade_provisional"):  # concat may turn an all-None column to NaN
+        table[column] = table[column].astype(object).where(table[column].notna(), None)
     return table.sort_values(KEY, kind="stable").reset_index(drop=True)
 
 
@@ -147,6 +154,7 @@ def result_records(table: pd.DataFrame, frameworks: Callable[[int], Framework] =
             "tools": {code: float(row_d[rounded_column(code)]) for code in fw.tool_codes},
             "overall": float(row_d[rounded_column("overall")]),
             "grade": row_d["grade"],
+            "grade_provisional": row_d["grade_provisional"],
             "passed": bool(row_d["passed"]),
         })
     return records

@@ -21,8 +21,8 @@ How the scores are made (the same model for both):
 - OIT (9–10): each organisation-year has a probability of meeting an OIT item, from a yearly
   mean, a persistent OIT capability and the drift; each of the 43 items of the 2565 list
   (O1–O43) is then scored 100 or 0 as assessors do, with some items harder than others.
-  Indicator 9 is the plain mean of its sub-indicators' pass shares (9.1–9.5); indicator 10
-  is the plain mean of its ten items O34–O43, the rule `ita-analysis check` reconciles
+  Indicators 9 and 10 are the plain mean of their sub-indicators' pass shares (9.1–9.5;
+  10.1 O34–O41 and 10.2 O42–O43): NACC's roll-up, the rule `ita-analysis check` reconciles
   published item tables with. Hence OIT has the widest spread, with many agencies at 100.
 - Province means per year come out near 80 (2563), 81 (2564), 88 (2565), 90 (2566) and
   92 (2567); the national means reported were 81.25 in 2564 and 87.57 in 2565.
@@ -101,6 +101,7 @@ _IIT_EFFECT = np.array([1.5, -1.0, 0.5, -1.5, 0.5])  # indicators 1–5
 _EIT_EFFECT = np.array([1.0, -0.5, -0.5])  # indicators 6–8
 # OIT sub-indicators of the 2565 list: (first item, item count)
 _OIT9_SUBS = ((1, 9), (10, 8), (18, 7), (25, 4), (29, 5))  # 9.1–9.5: O1–O33
+_OIT10_SUBS = ((34, 8), (42, 2))  # 10.1: O34–O41, 10.2: O42–O43
 _OIT10_SUBS = ((34, 8), (42, 2))  # 10.1: O34–O41, 10.2: O42–O43
 _N_OIT_ITEMS = 43
 # how much harder (negative) or easier an OIT item is, on the logit scale
@@ -439,8 +440,8 @@ def _simulate(
     cents[:, :, 0:5] = np.rint(np.clip(iit, 0.0, 100.0) * 100.0).astype(np.int64)
     cents[:, :, 5:8] = np.rint(np.clip(eit, 0.0, 100.0) * 100.0).astype(np.int64)
     cents[:, :, 8] = _sub_indicator_cents(passed, _OIT9_SUBS)
-    # indicator 10 is the plain mean of its ten items, the rule reconciliation checks
-    cents[:, :, 9] = passed[..., 33:43].sum(axis=-1, dtype=np.int64) * 1000
+    # indicator 10 as NACC rolls it up (the rule reconciliation checks): 10.1 and 10.2
+    cents[:, :, 9] = _sub_indicator_cents(passed, _OIT10_SUBS)
     return cents, passed
 
 
@@ -591,7 +592,8 @@ def _published(
             "eit": chosen["EIT_2dp"].to_numpy(),
             "oit": chosen["OIT_2dp"].to_numpy(),
             "overall": chosen["overall_2dp"].to_numpy(),
-            "grade": chosen["grade"].to_numpy(),
+            # what NACC would publish: every band of the file, unconfirmed ones included
+            "grade": chosen["grade_provisional"].to_numpy(),
         }))
     published = (pd.concat(rows, ignore_index=True) if rows
                  else pd.DataFrame(columns=PUBLISHED_COLUMNS))[PUBLISHED_COLUMNS]

@@ -62,9 +62,11 @@ def readme(data: SyntheticData, seed: int) -> str:
     lines += [
         "",
         "Fiscal years are Buddhist Era. `items.csv` holds the indicator-10 items O34–O43 of",
-        "fiscal year 2565, each scored 0 or 100; indicator 10 is the plain mean of the ten.",
+        "fiscal year 2565, each scored 0 or 100; indicator 10 is the mean of its sub-indicators",
+        "10.1 (O34–O41) and 10.2 (O42–O43), each the share of its items passed (NACC's roll-up).",
         "`published.csv` holds results for some organisations (letter grades up to 2565,",
-        "pass labels such as ผ่าน from 2566, as the framework files define them), computed from",
+        "pass labels such as ผ่าน from 2566, every band of the framework files, as NACC would",
+        "publish them), computed from",
         "`scores.csv` with the 30/30/40 weights and half-up rounding, except these deliberate",
         "contradictions (mistyped figures) for reconciliation to find:",
         "",

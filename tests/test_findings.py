@@ -47,16 +47,22 @@ SCORES = {
 }
 
 ITEM_CODES_10 = [f"O{n}" for n in range(34, 44)]
+# Indicator 10 from items is NACC's roll-up: the mean of sub-indicators 10.1 (O34-O41, eight
+# items) and 10.2 (O42-O43, two), each the mean of its items.
 ITEMS = [
-    # a1: O34-O43 nine at 100 and O36 at 90: mean 990 / 10 = 99.00 = indicator 10 (complete)
-    *(("a1", 2565, code, "90.00" if code == "O36" else "100.00") for code in ITEM_CODES_10),
-    # a1: only O1 and O2 of indicator 9's 33 items (incomplete: mean 50.00, not compared)
+    # a1: O36 at 84, the rest at 100: 10.1 = (7 x 100 + 84) / 8 = 784 / 8 = 98.00, 10.2 = 100,
+    # (98 + 100) / 2 = 99.00 = indicator 10 (complete)
+    *(("a1", 2565, code, "84.00" if code == "O36" else "100.00") for code in ITEM_CODES_10),
+    # a1: only O1 and O2 of indicator 9's 33 items (incomplete: 9.1 alone, (100 + 0) / 2 = 50.00,
+    # not compared)
     ("a1", 2565, "O1", "100.00"),
     ("a1", 2565, "O2", "0.00"),
-    # a2: nine at 90 and 87.70: 897.70 / 10 = 89.77, 0.01 above indicator 10's 89.76: rounding
-    *(("a2", 2565, code, "87.70" if code == "O43" else "90.00") for code in ITEM_CODES_10),
-    # b1: nine at 95 and 95.20: 950.20 / 10 = 95.02, 0.02 above indicator 10's 95.00: contradiction
-    *(("b1", 2565, code, "95.20" if code == "O43" else "95.00") for code in ITEM_CODES_10),
+    # a2: O43 at 89.08, the rest at 90: 10.1 = 90, 10.2 = (90 + 89.08) / 2 = 89.54,
+    # (90 + 89.54) / 2 = 89.77, 0.01 above indicator 10's 89.76: rounding
+    *(("a2", 2565, code, "89.08" if code == "O43" else "90.00") for code in ITEM_CODES_10),
+    # b1: O43 at 95.08, the rest at 95: 10.1 = 95, 10.2 = (95 + 95.08) / 2 = 95.04,
+    # (95 + 95.04) / 2 = 95.02, 0.02 above indicator 10's 95.00: contradiction
+    *(("b1", 2565, code, "95.08" if code == "O43" else "95.00") for code in ITEM_CODES_10),
 ]
 
 PUBLISHED = [
@@ -225,17 +231,28 @@ def test_all_ties_make_every_indicator_strongest_and_weakest(dataset, table):
 
 def test_item_summary(a1):
     nine, ten = a1.items
-    assert (nine.indicator, nine.complete, nine.item_mean_2dp, nine.indicator_2dp) == (
+    assert (nine.indicator, nine.complete, nine.from_items_2dp, nine.indicator_2dp) == (
         9, False, 50.0, 80.0)
+    # only 9.1 has items listed: it is the whole indicator, each of its two items half of it
     assert nine.items == [
-        {"code": "O1", "name_th": "โครงสร้าง", "sub_indicator": "9.1", "score": 100.0},
-        {"code": "O2", "name_th": "ข้อมูลผู้บริหาร", "sub_indicator": "9.1", "score": 0.0}]
-    assert (ten.indicator, ten.complete, ten.item_mean_2dp, ten.indicator_2dp) == (
+        {"code": "O1", "name_th": "โครงสร้าง", "sub_indicator": "9.1", "score": 100.0,
+         "share": 50.0},
+        {"code": "O2", "name_th": "ข้อมูลผู้บริหาร", "sub_indicator": "9.1", "score": 0.0,
+         "share": 50.0}]
+    assert [(s.code, s.listed, s.items, s.score_2dp, s.share) for s in nine.sub_indicators] == [
+        ("9.1", 2, 9, 50.0, 100.0), ("9.2", 0, 8, None, 0.0), ("9.3", 0, 7, None, 0.0),
+        ("9.4", 0, 4, None, 0.0), ("9.5", 0, 5, None, 0.0)]
+    assert (ten.indicator, ten.complete, ten.from_items_2dp, ten.indicator_2dp) == (
         10, True, 99.0, 99.0)
+    assert ten.method == "mean_of_sub_indicators"
     assert [item["code"] for item in ten.items] == ITEM_CODES_10
     assert [item["sub_indicator"] for item in ten.items] == ["10.1"] * 8 + ["10.2"] * 2
+    # each sub-indicator half the indicator: an item of 10.1 is 1/2 x 1/8 = 6.25%, of 10.2 25%
+    assert [item["share"] for item in ten.items] == [6.25] * 8 + [25.0] * 2
     assert ten.items[2] == {"code": "O36", "name_th": "การประเมินความเสี่ยงการทุจริตประจำปี",
-                            "sub_indicator": "10.1", "score": 90.0}
+                            "sub_indicator": "10.1", "score": 84.0, "share": 6.25}
+    assert [(s.code, s.listed, s.items, s.score_2dp, s.share) for s in ten.sub_indicators] == [
+        ("10.1", 8, 8, 98.0, 50.0), ("10.2", 2, 2, 100.0, 50.0)]
 
 
 def test_no_items_no_summary(dataset, table):
@@ -253,9 +270,9 @@ def test_reconciliation_tolerates_one_hundredth_not_two(dataset, table):
     assert summary(reconcile(dataset, table)) == [
         # a1: OIT 89.52 against 89.50 (0.02); EIT 84.34 and overall 89.77 are 0.01 off: not listed
         ("a1", 2565, "published_figure", "contradiction", "OIT", "89.52", "89.50"),
-        # a2: item mean 89.77 against 89.76 (0.01): not listed
-        # b1: item mean 95.02 against indicator 10's 95.00 (0.02)
-        ("b1", 2565, "item_mean", "contradiction", "indicator 10", "95.00", "95.02"),
+        # a2: items give 89.77 against 89.76 (0.01): not listed
+        # b1: items give 95.02 against indicator 10's 95.00 (0.02)
+        ("b1", 2565, "item_rollup", "contradiction", "indicator 10", "95.00", "95.02"),
         # b2: overall 70.02 against 70.00 (0.02); grade B where 70.00 earns C
         ("b2", 2565, "published_figure", "contradiction", "overall", "70.02", "70.00"),
         ("b2", 2565, "published_grade", "contradiction", "grade", "B", "C"),
@@ -271,7 +288,8 @@ def test_findings_carry_their_own_reconciliation(dataset, table, a1):
     b2 = {f.kind: f.message for f in analyse(dataset, "b2", 2565, table).reconciliation}
     assert b2 == {
         "published_figure": "published overall 70.02 but the indicator scores give 70.00",
-        "published_grade": "published grade B but the overall score 70.00 earns C"}
+        "published_grade": "published grade B but the overall score 70.00 earns C "
+                           "(band C 65.00–74.99 in 2565)"}
 
 
 def test_analyse_scores_the_dataset_when_no_table_is_given(dataset, a1):
@@ -287,18 +305,17 @@ def test_unknown_org_or_year_is_a_parameter_error(dataset, table):
         analyse(dataset, "a1", 2570, table)
 
 
-def test_item_mean_is_rounded_half_up_exactly(tmp_path):
-    # O34-O43: eight at 100.00, O36 50.05 and O42 93.00:
-    # (800 + 50.05 + 93.00) / 10 = 943.05 / 10 = 94.305 -> 94.31 (exactly half up)
-    # indicator 10 is 94.32: 0.01 above the item mean, which is rounding, not a contradiction
-    odd = {"O36": "50.05", "O42": "93.00"}
+def test_item_rollup_is_rounded_half_up_exactly(tmp_path):
+    # O36 at 8.88, the rest at 100: 10.1 = (7 x 100 + 8.88) / 8 = 708.88 / 8 = 88.61,
+    # 10.2 = 100, (88.61 + 100) / 2 = 188.61 / 2 = 94.305 -> 94.31 (exactly half up);
+    # indicator 10 is 94.32: 0.01 above, which is rounding, not a contradiction
     write(tmp_path / "organisations.csv", ["org_id", "name", "org_type", "district", "province"],
           [("c1", "องค์การบริหารส่วนตำบลซีหนึ่ง", SAO, "", P1)])
     write(tmp_path / "scores.csv", ["org_id", "fiscal_year", "indicator", "score"],
           [("c1", 2565, n, "94.32" if n == 10 else "90.00") for n in range(1, 11)])
     write(tmp_path / "items.csv", ["org_id", "fiscal_year", "item", "score"],
-          [("c1", 2565, code, odd.get(code, "100.00")) for code in ITEM_CODES_10])
+          [("c1", 2565, code, "8.88" if code == "O36" else "100.00") for code in ITEM_CODES_10])
     data = load_dataset(tmp_path)
     findings = analyse(data, "c1", 2565)
-    assert findings.items[0].item_mean_2dp == 94.31
+    assert findings.items[0].from_items_2dp == 94.31
     assert findings.reconciliation == []

@@ -71,9 +71,10 @@ SUBS_9 = {
     "9.5": ("การส่งเสริมความโปร่งใส", range(29, 34)),
 }
 
+# NACC's 2565 table as OSMEP's annual report 2565 reprints it (the seed prints E from 40.00)
 BANDS_2565 = [("AA", "95.00", "100.00"), ("A", "85.00", "94.99"), ("B", "75.00", "84.99"),
-              ("C", "65.00", "74.99"), ("D", "55.00", "64.99"), ("E", "40.00", "54.99"),
-              ("F", "0.00", "39.99")]
+              ("C", "65.00", "74.99"), ("D", "55.00", "64.99"), ("E", "50.00", "54.99"),
+              ("F", "0.00", "49.99")]
 
 
 # -- the shipped files -----------------------------------------------------------------
@@ -133,9 +134,9 @@ def test_2565_indicator_10_items_as_the_seed_lists_them():
         assert [item.code for item in sub.items] == list(items)
 
 
-def test_2565_indicator_9_sub_indicators_as_reported():
+def test_2565_indicator_9_sub_indicators_as_a_national_institute_lists_them():
     ind = load_framework(2565).indicator(9)
-    assert ind.items_verified is False
+    assert ind.items_verified is True
     assert [sub.code for sub in ind.sub_indicators] == list(SUBS_9)
     for sub in ind.sub_indicators:
         name, numbers = SUBS_9[sub.code]
@@ -143,11 +144,13 @@ def test_2565_indicator_9_sub_indicators_as_reported():
         assert [item.code for item in sub.items] == [f"O{n}" for n in numbers]
 
 
-def test_2565_grade_bands_as_the_seed_prints_them():
+def test_2565_grade_bands_as_nacc_prints_them():
     fw = load_framework(2565)
     assert fw.grading.kind == "letter"
     assert [(b.label, b.min, b.max) for b in fw.grading.bands] == [
         (label, Decimal(low), Decimal(high)) for label, low, high in BANDS_2565]
+    assert all(b.confirmed for b in fw.grading.bands)
+    assert any("OSMEP" in line and "E 50.00–54.99" in line for line in fw.provenance.verified)
     assert all(b.each_tool_min is None for b in fw.grading.bands)
     assert fw.grade_labels == ("AA", "A", "B", "C", "D", "E", "F")
 
@@ -168,6 +171,12 @@ def test_pass_label_years(year, labels):
     fw = load_framework(year)
     assert fw.grading.kind == "pass"
     assert fw.grade_labels == labels
+    # ผ่าน from 2566 on; ผ่านดี from 2568 (NACC's explanation reported by MGR Online); no other
+    confirmed = {b.label for b in fw.grading.bands if b.confirmed}
+    assert confirmed == ({"ผ่าน", "ผ่านดี"} if year == 2568 else {"ผ่าน"})
+    if year == 2568:
+        assert "mgronline.com/uptodate/detail/9680000079675" in fw.band_of("ผ่านดี").source
+    assert all(b.source for b in fw.grading.bands)
     floors = {b.label: b.each_tool_min for b in fw.grading.bands}
     assert floors["ผ่านดี"] == Decimal("85.00")
     assert floors["ผ่าน"] is None
@@ -189,10 +198,54 @@ def test_provenance_other_years_is_unverified(year):
     assert prov.unverified
 
 
-@pytest.mark.parametrize("year", [y for y in SHIPPED if y != 2565])
+@pytest.mark.parametrize("year", [y for y in SHIPPED if y not in (2565, 2566)])
 def test_other_years_ship_no_item_list(year):
     # The item lists of other years are not known to the package (renumbered from 2566).
     assert load_framework(year).items == {}
+
+
+# 2566's OIT items as agencies' and schools' own 2566 pages show them (the reference file),
+# typed here: (sub-indicator, first item, last item) and a few names.
+SUBS_2566 = [("9.1", 1, 10), ("9.2", 11, 18), ("9.3", 19, 22), ("9.4", 23, 26), ("9.5", 27, 30),
+             ("10.1", 31, 38), ("10.2", 39, 43)]
+NAMES_2566 = {
+    "O10": "นโยบายคุ้มครองข้อมูลส่วนบุคคล",
+    "O11": "แผนดำเนินงานและการใช้งบประมาณประจำปี",
+    "O18": "E-Service",
+    "O22": "รายงานผลการจัดซื้อจัดจ้างหรือการจัดหาพัสดุประจำปี",
+    "O30": "การเปิดโอกาสให้เกิดการมีส่วนร่วม",
+    "O31": "ประกาศเจตนารมณ์นโยบาย No Gift Policy",
+    "O33": "รายงานผลตามนโยบาย No Gift Policy",
+    "O34": "การประเมินความเสี่ยงการทุจริตและประพฤติมิชอบประจำปี",
+    "O39": "ประมวลจริยธรรมสำหรับเจ้าหน้าที่ของรัฐ",
+    "O41": "การประเมินจริยธรรมเจ้าหน้าที่ของรัฐ",
+    "O43": "การดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน",
+}
+
+
+def test_2566_oit_items_are_inferred_from_agencies_pages():
+    fw = load_framework(2566)
+    assert list(fw.items) == [f"O{n}" for n in range(1, 44)]
+    for code, (ind, sub, _) in fw.items.items():
+        number = int(code[1:])
+        expected = next(s for s, low, high in SUBS_2566 if low <= number <= high)
+        assert sub.code == expected, code
+        assert ind.number == (9 if number <= 30 else 10)
+    for code, name in NAMES_2566.items():
+        assert fw.items[code][2].name_th == name
+    assert fw.indicator(9).items_verified is False and fw.indicator(10).items_verified is False
+    assert any("inferred" in line for line in fw.provenance.unverified)
+    assert fw.checklist_scale == "oit_item" and fw.questions == ()
+
+
+@pytest.mark.parametrize("year", SHIPPED)
+def test_item_rollup_is_the_mean_of_sub_indicators_with_its_source(year):
+    rule = load_framework(year).item_rollup
+    assert rule.method == "mean_of_sub_indicators"
+    # the Phichit table of NACC's 2564 regional report, cited in every year's file
+    assert "table 4.26" in rule.source and "Phichit" in rule.source
+    # verified where the table (2564) and the seed (2565) reproduce it, inferred elsewhere
+    assert rule.verified is (year in (2564, 2565))
 
 
 # -- years that have no file -----------------------------------------------------------------
@@ -293,6 +346,22 @@ def _duplicate_tool(raw):
     raw["tools"].append(dict(tool(raw, "OIT"), indicators=[]))
 
 
+def _unknown_rollup(raw):
+    raw["item_rollup"]["method"] = "median"
+
+
+def _no_rollup(raw):
+    del raw["item_rollup"]
+
+
+def _band_unsaid(raw):
+    del band(raw, "A")["confirmed"]
+
+
+def _empty_sub_indicator(raw):
+    indicator(raw, 10)["sub_indicators"][1]["items"] = []
+
+
 @pytest.mark.parametrize(("break_it", "fragments"), [
     (_weights_09, ["tool weights sum to 0.9", "expected 1"]),
     (_band_gap, ["gap between band A (to 94.98) and band AA (from 95"]),
@@ -307,6 +376,10 @@ def _duplicate_tool(raw):
                  "Field required"]),
     (_typo_top_key, ["grading.bnads", "Extra inputs are not permitted"]),
     (_duplicate_tool, ["tool OIT is defined twice"]),
+    (_unknown_rollup, ["item_rollup.method", "'mean_of_sub_indicators' or 'mean_of_items'"]),
+    (_no_rollup, ["item_rollup: Field required"]),
+    (_band_unsaid, ["grading.bands.1.confirmed: Field required"]),
+    (_empty_sub_indicator, ["sub-indicator 10.2 of indicator 10 lists no items"]),
 ], ids=lambda v: v.__name__.strip("_") if callable(v) else None)
 def test_broken_file_is_refused_naming_file_and_rule(tmp_path, break_it, fragments):
     raw = reference_raw()

@@ -147,7 +147,9 @@ def test_reconciliation_explains_each_contradiction(seed, digits):
     assert d("ระบุคะแนน OIT ไว้ 100.00 คะแนน", digits) in joined
     assert d("(ตัวชี้วัดที่ 9 และ 10) เท่ากับ 96.88 คะแนน", digits) in joined
     assert d("คะแนนตัวชี้วัดที่ 10 การป้องกันการทุจริต เท่ากับ 93.75 คะแนน "
-             "แต่ค่าเฉลี่ยของคะแนนรายข้อทั้ง 10 ข้อ เท่ากับ 98.80 คะแนน", digits) in joined
+             "แต่เมื่อคำนวณจากคะแนนรายข้อทั้ง 10 ข้อ (ค่าเฉลี่ยของคะแนนตัวชี้วัดย่อย "
+             "ซึ่งแต่ละตัวชี้วัดย่อยเป็นค่าเฉลี่ยของคะแนนรายข้อ) ได้ 98.31 คะแนน",
+             digits) in joined
     assert d("มาตรการ “การเพิ่มประสิทธิภาพในการสื่อสาร” ระบุระยะเวลาดำเนินการ"
              "ตั้งแต่เดือนตุลาคม 2564 ถึงเดือนมีนาคม 2564", digits) in joined
     assert "“การให้ความรู้เกี่ยวกับการป้องกันผลประโยชน์ทับซ้อน” ปรากฏในตารางมาตรการ" in joined
@@ -219,9 +221,10 @@ def test_all_indicators_equal(seed):
         "เมื่อพิจารณาเป็นรายตัวชี้วัด พบว่าทุกตัวชี้วัดได้คะแนนเท่ากันที่ ๑๐๐.๐๐ คะแนน"
 
 
-def _change(previous_year: int = 2564, grade: str = "A") -> Change:
+def _change(previous_year: int = 2564, grade: str | None = "A") -> Change:
     return Change(previous_year=previous_year, previous_overall_2dp=90.12,
-                  previous_grade=grade, overall=8.35,
+                  previous_grade=grade, previous_grade_text=grade or "ต่ำกว่าเกณฑ์ “ผ่าน”",
+                  overall=8.35,
                   tools={"IIT": 1.0, "EIT": -0.5, "OIT": 0.0},
                   indicators={1: 2.0, 2: 0.5, 3: 0.0, 4: -1.5, 5: 1.0, 6: -1.5, 7: 0.1,
                               8: 0.0, 9: 2.0, 10: -0.25})
@@ -249,6 +252,19 @@ def test_change_after_a_gap_and_across_grading_schemes(seed):
     text = change_text(later)
     assert "(ระดับ AA)" in text
     assert "เกณฑ์การรายงานผลของสองปีนี้ต่างกัน (ปีนี้อยู่ในระดับ “ผ่าน”)" in text
+
+
+def test_no_label_is_named_where_no_confirmed_band_is_reached(seed):
+    # 2567 at 80.00: below ผ่าน (the only confirmed band) and the unconfirmed ต้องปรับปรุง
+    # is never printed; the target comparison says where it stands
+    low = seed.model_copy(update={"fiscal_year": 2567, "grade": None, "overall_2dp": 80.0,
+                                  "gap_to_target": 5.0, "change": _change(2566, None)})
+    text = overall_text(low, ORG, "arabic")
+    assert "ในภาพรวมได้ 80.00 คะแนน ซึ่งต่ำกว่าค่าเป้าหมาย (85 คะแนน) อยู่ 5.00 คะแนน" in text
+    assert "ระดับ" not in text
+    change = change_text(low, "arabic")
+    assert "ซึ่งได้ 90.12 คะแนน คะแนนในภาพรวมเพิ่มขึ้น" in change
+    assert "ระดับ" not in change
 
 
 def test_unchanged_overall(seed):
@@ -288,7 +304,7 @@ def test_weakest_detail_with_partial_and_full_items(seed):
     assert "มีผลการตรวจรายข้อ 3 ข้อ จากทั้งหมด 10 ข้อ ได้คะแนนเต็ม 2 ข้อ" in text
     assert "ซึ่งไม่ตรงกับ" not in text  # a partial list is not compared with the indicator
     full = summary.model_copy(update={
-        "items": [{**i, "score": 100.0} for i in summary.items], "item_mean_2dp": 100.0})
+        "items": [{**i, "score": 100.0} for i in summary.items], "from_items_2dp": 100.0})
     text = weakest_detail_text(seed.model_copy(update={"items": [full]}))
     assert "มีผลการตรวจรายข้อครบทั้ง ๑๐ ข้อ และทุกข้อได้คะแนนเต็ม" in text
 

@@ -101,6 +101,9 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for org, v in orgs.items():
             rows += [f"{org},{year},{i},{s}" for i, s in _indicator_scores(org, year, v).items()]
     (folder / "scores.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    # NACC's published label of t-a2 in 2567: printed, although ผ่านดี's band is unconfirmed
+    (folder / "published.csv").write_text(
+        "org_id,fiscal_year,iit,eit,oit,overall,grade\nt-a2,2567,,,,,ผ่านดี\n", encoding="utf-8")
     return folder
 
 
@@ -128,11 +131,13 @@ def test_counts_mean_median_and_share_at_target(tiny_portfolio) -> None:
 def test_ranks_share_the_best_rank_on_ties(tiny_portfolio) -> None:
     ranking = [(r.rank, r.org_id, r.overall_2dp, r.grade) for r in tiny_portfolio.ranking]
     assert ranking == [
-        (1, "t-a1", 90.00, "ผ่านดี"),  # 90.0015 and 90 both print 90.00: a tie
+        # 2567: only ผ่าน (85 or more) is a confirmed band; t-a2's published ผ่านดี prints;
+        # below 85 no label is printed, only that the score is below ผ่าน's band
+        (1, "t-a1", 90.00, "ผ่าน"),  # 90.0015 and 90 both print 90.00: a tie
         (1, "t-a2", 90.00, "ผ่านดี"),
-        (3, "t-a4", 85.00, "ผ่านดี"),
-        (4, "t-a3", 80.00, "ต้องปรับปรุง"),
-        (5, "t-a6", 70.00, "ต้องปรับปรุง"),
+        (3, "t-a4", 85.00, "ผ่าน"),
+        (4, "t-a3", 80.00, "ต่ำกว่าเกณฑ์ “ผ่าน”"),
+        (5, "t-a6", 70.00, "ต่ำกว่าเกณฑ์ “ผ่าน”"),
     ]
     change = {r.org_id: r.change for r in tiny_portfolio.ranking}
     assert change == {"t-a1": 2.00, "t-a2": -2.00, "t-a4": -1.00, "t-a3": 0.00, "t-a6": None}
@@ -144,10 +149,12 @@ def test_score_bins_and_grades_in_the_framework_order(tiny_portfolio) -> None:
     bins = [(b.low, b.high, b.count, b.at_or_above_target) for b in tiny_portfolio.bins]
     assert bins == [(70, 75, 1, False), (75, 80, 0, False), (80, 85, 1, False),
                     (85, 90, 1, True), (90, 95, 2, True), (95, 100, 0, True)]
-    grades = [(g.label, g.count, g.share, g.at_or_above_target) for g in tiny_portfolio.grades]
-    assert grades == [("ผ่านดีเยี่ยม", 0, 0.0, True), ("ผ่านดี", 3, 60.0, True),
-                      ("ผ่าน", 0, 0.0, True), ("ต้องปรับปรุง", 2, 40.0, False),
-                      ("ต้องปรับปรุงโดยด่วน", 0, 0.0, False)]
+    grades = [(g.label, g.count, g.share, g.at_or_above_target, g.confirmed, g.published)
+              for g in tiny_portfolio.grades]
+    # unconfirmed labels appear only where printed (t-a2's published ผ่านดี); the confirmed
+    # ผ่าน always; what stands in for a label last
+    assert grades == [("ผ่านดี", 1, 20.0, True, False, 1), ("ผ่าน", 2, 40.0, True, True, 0),
+                      ("ต่ำกว่าเกณฑ์ “ผ่าน”", 2, 40.0, False, False, 0)]
 
 
 def test_weakest_indicators_by_exact_mean_then_share_below(tiny_portfolio) -> None:
@@ -190,7 +197,8 @@ def test_movement_since_the_previous_year(tiny_portfolio) -> None:
     assert m.mean_change == -0.25  # (2 - 2 - 1 + 0) / 4
     assert m.previous_count == 5 and m.previous_mean_2dp == 84.20  # 421 / 5
     assert m.previous_share_at_target == 60.00  # 88, 92, 86
-    assert m.fell[0].previous_grade == "ผ่านดี" and m.fell[0].grade == "ผ่านดี"
+    # t-a2: 92.00 in 2566 is ผ่าน (confirmed); 2567 prints its published ผ่านดี
+    assert m.fell[0].previous_grade == "ผ่าน" and m.fell[0].grade == "ผ่านดี"
 
 
 def test_no_previous_year_is_said_not_guessed(tiny: Path) -> None:

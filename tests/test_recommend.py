@@ -136,9 +136,10 @@ def test_unknown_band_tool_and_indicator_are_refused(lib_dir):
 
 
 def test_item_codes_unknown_to_the_year_are_refused(lib_dir):
-    # 2566 has no item list in its framework: inheriting 2565's item advice is an error
-    path = _write(lib_dir, "2566.yaml", {"fiscal_year": 2566, "based_on": 2565})
-    _refused(path, "item O1 is not in the 2566 framework")
+    # 2567 has no item list in its framework: inheriting 2565's item advice is an error
+    shutil.copy(recommendation_path(2566), lib_dir / "2566.yaml")
+    path = _write(lib_dir, "2567.yaml", {"fiscal_year": 2567, "based_on": 2565})
+    _refused(path, "item O1 is not in the 2567 framework")
 
 
 def test_digits_and_empty_texts_are_refused(lib_dir):

@@ -192,6 +192,14 @@ def test_item_table_of_the_weakest_indicator_shows_every_item(seed_thai: Rendere
     for item in summary.items:
         cell = seed_thai.soup.select_one(f'td[data-item="{item["code"]}"]')
         assert seed_thai.text(cell) == _two(item["score"])
+    # each sub-indicator half of indicator 10: 10.1 = 793/8 = 99.125 -> 99.13 and its eight
+    # items 1/16 each (6.25%); 10.2 = 195/2 = 97.50 and its two items 1/4 each (25%)
+    def cell(attr: str, key: str) -> str:
+        return seed_thai.text(seed_thai.soup.select_one(f'td[data-{attr}="{key}"]'))
+
+    assert [cell("sub", c) for c in ("10.1", "10.2")] == ["99.13", "97.50"]
+    assert [cell("sub-share", c) for c in ("10.1", "10.2")] == ["50.00", "50.00"]
+    assert [cell("item-share", f"O{n}") for n in range(34, 44)] == ["6.25"] * 8 + ["25.00"] * 2
 
 
 def test_history_and_peers_appear_with_the_library_figures(synthetic: Rendered) -> None:
@@ -202,7 +210,7 @@ def test_history_and_peers_appear_with_the_library_figures(synthetic: Rendered) 
     assert sorted(history) == [h["fiscal_year"] for h in expected]
     for h in expected:
         assert _two(h["overall_2dp"]) in history[h["fiscal_year"]]
-        assert history[h["fiscal_year"]].endswith(str(h["grade"]))
+        assert history[h["fiscal_year"]].endswith(str(h["grade_text"]))
     peers = synthetic.soup.select("tr[data-peer]")
     assert peers
     for r in peers:
@@ -308,7 +316,9 @@ def test_preface_date_cover_and_annex_record_what_made_the_document(
 
 def test_annex_says_what_of_the_framework_is_unverified(seed_thai: Rendered) -> None:
     text = seed_thai.text(seed_thai.annex.select_one("#annex-framework"))
-    assert "ยังไม่ได้ตรวจสอบ" in text and "O1" in text
+    # 2565's items are all verified now (indicator 9's from a national institute's own page);
+    # the answer scales and questions are not
+    assert "ตรวจสอบแล้ว" in text and "ยังไม่ได้ตรวจสอบ" in text
     assert not seed_thai.soup.select(".provenance")
 
 

@@ -269,7 +269,7 @@ org-a,2565,O99,ผ่าน
 org-a,2565,O2,maybe
 org-a,2565,O1,ไม่ผ่าน
 org-z,2565,O3,มี
-org-a,2566,O3,มี
+org-a,2567,O3,มี
 """
     with pytest.raises(DataValidationError) as caught:
         checklist_from_frame(frame(text), "oit_checklist.csv", organisations=["org-a"])
@@ -397,11 +397,15 @@ def reference_scores(long: pd.DataFrame, checklist: pd.DataFrame) -> pd.DataFram
     assert scored["points"].notna().all()
     per_q = scored.groupby(["org_id", "fiscal_year", "indicator", "question"])["points"].mean()
     ind = per_q.groupby(["org_id", "fiscal_year", "indicator"]).mean().reset_index()
+    # OIT: NACC's roll-up, the mean of the sub-indicators' item means
     item_ind = {code: ind_.number for code, (ind_, _, _) in FW.items.items()}
+    item_sub = {code: sub.code for code, (_, sub, _) in FW.items.items()}
     passed = checklist.astype(str)["passed"].map({"ผ่าน": 100.0, "ไม่ผ่าน": 0.0})
-    oit = checklist.astype(str).assign(points=passed, indicator=checklist["item"].astype(str)
-                                       .map(item_ind))
-    oit = oit.groupby(["org_id", "fiscal_year", "indicator"])["points"].mean().reset_index()
+    items = checklist["item"].astype(str)
+    oit = checklist.astype(str).assign(points=passed, indicator=items.map(item_ind),
+                                       sub=items.map(item_sub))
+    per_sub = oit.groupby(["org_id", "fiscal_year", "indicator", "sub"])["points"].mean()
+    oit = per_sub.groupby(["org_id", "fiscal_year", "indicator"]).mean().reset_index()
     out = pd.concat([ind.rename(columns={"points": "score"}),
                      oit.rename(columns={"points": "score"})], ignore_index=True)
     return out.astype({"fiscal_year": int, "indicator": int}).sort_values(

@@ -106,8 +106,12 @@ def test_every_indicator_alike_gives_that_score():
     ({**indicators("85.00", "85.00", "85.00"), 6: "84.95"}, "85.00", "A", True),
     # IIT (84.90 + 4 x 85) / 5: 0.06 x 424.90 + 25.5 + 34 = 25.494 + 59.5 = 84.994 -> 84.99 -> B
     ({**indicators("85.00", "85.00", "85.00"), 1: "84.90"}, "84.99", "B", False),
+    # NACC's 2565 table (OSMEP's annual report 2565): E 50.00-54.99, F 0-49.99 (the seed
+    # document's E from 40.00 is one of its errors)
     (indicators("39.99", "39.99", "39.99"), "39.99", "F", False),
-    (indicators("40.00", "40.00", "40.00"), "40.00", "E", False),
+    (indicators("40.00", "40.00", "40.00"), "40.00", "F", False),
+    (indicators("49.99", "49.99", "49.99"), "49.99", "F", False),
+    (indicators("50.00", "50.00", "50.00"), "50.00", "E", False),
     (indicators("54.99", "54.99", "54.99"), "54.99", "E", False),
     (indicators("55.00", "55.00", "55.00"), "55.00", "D", False),
     (indicators("74.99", "74.99", "74.99"), "74.99", "C", False),
@@ -118,14 +122,15 @@ def test_every_indicator_alike_gives_that_score():
 def test_grade_boundaries_2565(scores, overall, grade, passed):
     row = score_one(scores, 2565)
     assert two_dp(row, "overall_2dp") == Decimal(overall)
-    assert row["grade"] == grade
+    # every 2565 band is confirmed: the provisional label is the same
+    assert row["grade"] == row["grade_provisional"] == grade
     assert bool(row["passed"]) is passed
 
 
-@pytest.mark.parametrize("year", [2562, 2563, 2564])
+@pytest.mark.parametrize("year", [2562, 2563, 2564, 2565])
 @pytest.mark.parametrize(("value", "grade"), [("49.99", "F"), ("50.00", "E"), ("39.99", "F")])
-def test_bands_before_2565_put_e_at_50(year, value, grade):
-    # 2562-2564 carry the bands of other public sources: E 50.00-54.99, F 0-49.99.
+def test_letter_years_put_e_at_50(year, value, grade):
+    # NACC's letter table: E 50.00-54.99, F 0-49.99.
     assert score_one(indicators(value, value, value), year)["grade"] == grade
 
 
@@ -158,15 +163,15 @@ def test_overall_x_xx5_not_exact_in_binary_rounds_up():
 
 
 @pytest.mark.parametrize(("base", "low", "overall", "grade"), [
-    # IIT 40, EIT (39.95 + 40 + 40) / 3, OIT 40:
-    # 0.06 x 200 + 0.10 x 119.95 + 0.20 x 80 = 12 + 11.995 + 16 = 39.995 -> 40.00 -> E
-    ("40.00", "39.95", "39.995", "E"),
+    # IIT 50, EIT (49.95 + 50 + 50) / 3, OIT 50:
+    # 0.06 x 250 + 0.10 x 149.95 + 0.20 x 100 = 15 + 14.995 + 20 = 49.995 -> 50.00 -> E
+    ("50.00", "49.95", "49.995", "E"),
     # the same shape at 55: 16.5 + 0.10 x 164.95 + 22 = 16.5 + 16.495 + 22 = 54.995 -> D
     ("55.00", "54.95", "54.995", "D"),
 ])
 def test_overall_x_xx5_whose_double_is_below_still_rounds_up(base, low, overall, grade):
-    # The nearest double of 39.995 (and of 54.995) lies below it: float rounding gives 39.99
-    # (F) and 54.99 (E). Exact half-up gives 40.00 (E) and 55.00 (D).
+    # The nearest double of 49.995 (and of 54.995) lies below it: float rounding gives 49.99
+    # (F) and 54.99 (E). Exact half-up gives 50.00 (E) and 55.00 (D).
     assert Decimal(float(overall)) < Decimal(overall)
     assert round(float(overall), 2) < float(overall)
     row = score_one({**indicators(base, base, base), 6: low}, 2565)
@@ -193,7 +198,10 @@ def test_rounding_is_half_up_not_half_even():
 GOOD, VERY_GOOD, EXCELLENT = "ผ่าน", "ผ่านดี", "ผ่านดีเยี่ยม"
 IMPROVE, IMPROVE_NOW = "ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน"
 
-# (scores, overall shown, label in 2566, label in 2567 and 2568, passed)
+# (scores, overall shown, what every band gives in 2566 / in 2567 and 2568, passed).
+# What a document may print is the highest *confirmed* band reached: ผ่าน (85 or more) in
+# every year, and from 2568 ผ่านดี (85 or more with every tool at 85 or more: NACC's
+# explanation of a 94.64 as ผ่าน because its EIT was below 85); nothing below 85.
 PASS_CASES = [
     # every tool 96: overall 96.00; 2566 has no ผ่านดีเยี่ยม (97.90 was reported as ผ่านดี)
     (indicators("96.00", "96.00", "96.00"), "96.00", VERY_GOOD, EXCELLENT, True),
@@ -203,6 +211,7 @@ PASS_CASES = [
     # IIT = EIT = 100, OIT 88: 30 + 30 + 35.2 = 95.20, but OIT < 95 -> only ผ่านดี
     (indicators("100.00", "100.00", "88.00"), "95.20", VERY_GOOD, VERY_GOOD, True),
     # IIT = OIT = 99.20, EIT 84.00: 29.76 + 25.20 + 39.68 = 94.64; EIT < 85 -> ผ่าน
+    # (the State Audit Office's 2568 case)
     (indicators("99.20", "84.00", "99.20"), "94.64", GOOD, GOOD, True),
     # every tool 94.25 -> ผ่านดี (every tool >= 85)
     (indicators("94.25", "94.25", "94.25"), "94.25", VERY_GOOD, VERY_GOOD, True),
@@ -222,13 +231,24 @@ PASS_CASES = [
 ]
 
 
+def confirmed(year: int, provisional: str) -> str | None:
+    """The highest confirmed label under ``provisional``, worked from the bands by hand."""
+    if provisional in (IMPROVE, IMPROVE_NOW):
+        return None  # below 85 no band is confirmed
+    if year == 2568 and provisional in (EXCELLENT, VERY_GOOD):
+        return VERY_GOOD  # every tool at 85 or more (ผ่านดีเยี่ยม is not confirmed)
+    return GOOD
+
+
 @pytest.mark.parametrize("year", [2566, 2567, 2568])
 @pytest.mark.parametrize(("scores", "overall", "label_2566", "label_later", "passed"),
                          PASS_CASES)
 def test_pass_labels(year, scores, overall, label_2566, label_later, passed):
     row = score_one(scores, year)
     assert two_dp(row, "overall_2dp") == Decimal(overall)
-    assert row["grade"] == (label_2566 if year == 2566 else label_later)
+    provisional = label_2566 if year == 2566 else label_later
+    assert row["grade_provisional"] == provisional
+    assert row["grade"] == confirmed(year, provisional)
     assert bool(row["passed"]) is passed
 
 
@@ -291,15 +311,17 @@ def test_score_outside_0_100_is_refused():
 
 WEIGHTS = {"IIT": Fraction(3, 10), "EIT": Fraction(3, 10), "OIT": Fraction(2, 5)}
 # Bands in whole hundredths: (label, min, max, every tool at least), best first.
-LETTER_2565 = [("AA", 9500, 10000, None), ("A", 8500, 9499, None), ("B", 7500, 8499, None),
-               ("C", 6500, 7499, None), ("D", 5500, 6499, None), ("E", 4000, 5499, None),
-               ("F", 0, 3999, None)]
-LETTER_OLD = [*LETTER_2565[:5], ("E", 5000, 5499, None), ("F", 0, 4999, None)]
-PASS_2566 = [(VERY_GOOD, 8500, 10000, 8500), (GOOD, 8500, 10000, None),
-             (IMPROVE, 7000, 8499, None), (IMPROVE_NOW, 0, 6999, None)]
-PASS_LATER = [(EXCELLENT, 9500, 10000, 9500), *PASS_2566]
-BANDS = {2562: LETTER_OLD, 2563: LETTER_OLD, 2564: LETTER_OLD, 2565: LETTER_2565,
-         2566: PASS_2566, 2567: PASS_LATER, 2568: PASS_LATER}
+# Bands in whole hundredths: (label, min, max, every tool at least, confirmed), best first.
+LETTER = [("AA", 9500, 10000, None, True), ("A", 8500, 9499, None, True),
+          ("B", 7500, 8499, None, True), ("C", 6500, 7499, None, True),
+          ("D", 5500, 6499, None, True), ("E", 5000, 5499, None, True), ("F", 0, 4999, None, True)]
+PASS_2566 = [(VERY_GOOD, 8500, 10000, 8500, False), (GOOD, 8500, 10000, None, True),
+             (IMPROVE, 7000, 8499, None, False), (IMPROVE_NOW, 0, 6999, None, False)]
+PASS_2567 = [(EXCELLENT, 9500, 10000, 9500, False), *PASS_2566]
+PASS_2568 = [(EXCELLENT, 9500, 10000, 9500, False), (VERY_GOOD, 8500, 10000, 8500, True),
+             *PASS_2566[1:]]
+BANDS = {2562: LETTER, 2563: LETTER, 2564: LETTER, 2565: LETTER,
+         2566: PASS_2566, 2567: PASS_2567, 2568: PASS_2568}
 YEARS = sorted(BANDS)
 
 
@@ -316,11 +338,12 @@ def reference_score(hundredths: list[int], year: int) -> dict[str, object]:
     overall = sum(WEIGHTS[code] * tools[code] for code in TOOLS)
     tools_h = {code: half_up_hundredths(t) for code, t in tools.items()}
     overall_h = half_up_hundredths(overall)
-    grade = next(label for label, low, high, floor in BANDS[year]
-                 if low <= overall_h <= high
-                 and (floor is None or all(h >= floor for h in tools_h.values())))
+    reached = [(label, sure) for label, low, high, floor, sure in BANDS[year]
+               if low <= overall_h <= high
+               and (floor is None or all(h >= floor for h in tools_h.values()))]
     return {"tools": tools, "overall": overall, "tools_h": tools_h, "overall_h": overall_h,
-            "grade": grade, "passed": overall_h >= 8500}
+            "grade": next((label for label, sure in reached if sure), None),
+            "grade_provisional": reached[0][0], "passed": overall_h >= 8500}
 
 
 def test_reference_implementation_reproduces_the_seed():
@@ -375,6 +398,7 @@ def test_score_table_agrees_with_the_fraction_reference(data):
         assert hundredths_of(row, "overall_2dp") == ref["overall_h"]
         assert abs(Fraction(float(row["overall"])) - ref["overall"]) < Fraction(1, 10**9)
         assert row["grade"] == ref["grade"]
+        assert row["grade_provisional"] == ref["grade_provisional"]
         assert bool(row["passed"]) is ref["passed"]
 
 
@@ -391,9 +415,10 @@ def test_overall_lies_between_the_lowest_and_highest_tool(hs, year):
     assert min(shown) <= hundredths_of(row, "overall_2dp") <= max(shown)
 
 
-def rank(label: str, year: int) -> int:
-    """0 for the best label of the year; bands are listed best first."""
-    return [band[0] for band in BANDS[year]].index(label)
+def rank(label: str | None, year: int) -> int:
+    """0 for the best label of the year; bands are listed best first; no label ranks last."""
+    labels = [band[0] for band in BANDS[year]]
+    return labels.index(label) if label is not None else len(labels)
 
 
 @SETTINGS
@@ -408,6 +433,7 @@ def test_raising_one_indicator_never_lowers_anything(hs, index, raise_by, year):
     for code in TOOLS:
         assert hundredths_of(after, f"{code}_2dp") >= hundredths_of(before, f"{code}_2dp")
     assert rank(after["grade"], year) <= rank(before["grade"], year)
+    assert rank(after["grade_provisional"], year) <= rank(before["grade_provisional"], year)
     assert bool(after["passed"]) >= bool(before["passed"])
 
 

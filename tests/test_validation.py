@@ -82,7 +82,8 @@ EXPECTED: dict[str, list[P]] = {
           "a Buddhist Era fiscal year; 2022 looks like a Christian Era year (BE 2565)")],
     "fiscal_year_no_framework": [
         P("items.csv", 5, "fiscal_year", "2599",
-          "a fiscal year with a framework file (2562–2568)")],
+          "a fiscal year with a framework file (2562–2568, or the data folder's own "
+          "frameworks/2599.yaml)")],
     "fiscal_year_two_digits": [
         P("measures.csv", 3, "fiscal_year", "65",
           "all four digits of a Buddhist Era fiscal year (2565?)")],

@@ -23,9 +23,8 @@ from .. import __version__
 from ..dataset import Dataset, load_dataset
 from ..errors import DataValidationError, ItaError, ParameterError
 from ..findings import Findings, analyse
-from ..framework import Framework, framework_path, load_framework
+from ..framework import Framework, framework_origin, framework_path
 from ..measures import MeasurePlan, plan_measures
-from ..recommend import load_recommendations
 from ..scoring import score_table
 from ..thai import Digits, check_digits, fiscal_year_bounds, parse_document_date
 
@@ -116,13 +115,13 @@ def check_parameters(
     checked_digits = check_digits(digits)
     when, given = _parse_date(report_date)
     year = _year(fiscal_year)
-    try:
-        framework_path(year)
-    except ItaError as exc:
-        raise ParameterError(_one_line(str(exc))) from None
     folder = Path(data_dir).expanduser().resolve() if data_dir not in (None, "") else None
     if folder is not None and not folder.is_dir():
         raise ParameterError(f"data folder {folder} does not exist or is not a folder")
+    try:
+        framework_path(year, folder)  # the folder's own frameworks/<year>.yaml counts
+    except ItaError as exc:
+        raise ParameterError(_one_line(str(exc))) from None
     try:
         dataset = load_dataset(folder)
     except DataValidationError as exc:
@@ -177,6 +176,24 @@ class ReportContext:
         return self.params.digits
 
     @property
+    def framework_origin(self) -> str:
+        """``package`` or ``data folder``: whose file holds this year's rules."""
+        return framework_origin(self.params.fiscal_year, self.dataset.rules_dir)
+
+    def rules_summary(self) -> dict[str, Any]:
+        """The rules this report used, where each came from, and the notes an analyst needs
+        about them (copied year, data folder's file, label not printed): for summary.json and
+        the annex."""
+        from .. import narrative
+        from ..yearrules import record, resolve
+
+        out = record(resolve(self.params.fiscal_year, self.dataset.rules_dir))
+        out["notes_th"] = [*narrative.rules_notes(self.framework, self.framework_origin,
+                                                  self.digits),
+                           *narrative.label_notes(self.findings, self.digits)]
+        return out
+
+    @property
     def org(self) -> dict[str, str]:
         row = self.dataset.organisation(self.params.org_id)
         return {key: ("" if pd.isna(row[key]) else str(row[key]))
@@ -217,8 +234,11 @@ class ReportContext:
                  & (m["fiscal_year"] == self.params.fiscal_year)]
         records = [{key: (None if not isinstance(value, tuple) and pd.isna(value) else value)
                     for key, value in r.items()} for r in rows.to_dict("records")]
+        from ..recommend import load_recommendations
+
         return plan_measures(self.findings, records,
-                             load_recommendations(self.params.fiscal_year))
+                             load_recommendations(self.params.fiscal_year,
+                                                  self.findings.rules_dir or None))
 
     @property
     def history(self) -> list[dict[str, Any]]:
@@ -324,13 +344,14 @@ _SCORED_KEEP = 4
 
 def scored_table(dataset: Dataset) -> pd.DataFrame:
     """``score_table(dataset.scores)``, computed once per process for each data set (keyed by
-    its digest, a hash of every file's bytes; the frameworks ship with the package). A
+    its digest, a hash of every file's bytes, the folder's own rule files included; the
+    package's frameworks do not change while it runs). A
     process or warm kernel that makes many reports from one data set scores it once: a
     national data set takes ~0.1 s to score. The table is shared: read it, never change it
     in place."""
     table = _SCORED.get(dataset.digest)
     if table is None:
-        table = score_table(dataset.scores)
+        table = score_table(dataset.scores, dataset.frameworks)
         while len(_SCORED) >= _SCORED_KEEP:
             _SCORED.pop(next(iter(_SCORED)))
         _SCORED[dataset.digest] = table
@@ -366,8 +387,8 @@ def build_context(
     return ReportContext(
         params=params,
         dataset=dataset,
-        framework=load_framework(params.fiscal_year),
-        framework_file=framework_path(params.fiscal_year),
+        framework=dataset.framework(params.fiscal_year),
+        framework_file=dataset.frameworks.path(params.fiscal_year),
         table=table,
         findings=findings,
         generated_at=(now or datetime.now().astimezone()),

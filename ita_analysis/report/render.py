@@ -323,6 +323,7 @@ def _summary(params: ReportParams, files: dict[str, str], generated_at: datetime
         "generated": {
             "package_version": __version__,
             "framework_file": ctx.framework_file.name,
+            "framework_origin": ctx.framework_origin,
             "data_source": params.data_dir or "embedded default data",
             "data_digest": ctx.dataset.digest,
             "data_files": sorted(p.name for p in ctx.dataset.files.values()),
@@ -334,6 +335,7 @@ def _summary(params: ReportParams, files: dict[str, str], generated_at: datetime
             "sections": list(ctx.sections),
         },
         "files": files,
+        "rules": ctx.rules_summary(),
         "findings": ctx.findings.model_dump(mode="json"),
         "recommendations": [r.model_dump(mode="json") for r in ctx.recommendations],
         "measures": {

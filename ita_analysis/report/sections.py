@@ -204,7 +204,7 @@ def framework(ctx: ReportContext) -> str:
                          "indicator": fw.indicator(number)})
     conditional = any(band.each_tool_min is not None for band in fw.grading.bands)
     return _render("framework", ctx, rows=rows, period=ctx.assessment_period,
-                   noted_bands=[band for band in fw.grading.bands if band.note],
+                   noted_bands=[band for band in fw.grading.bands if not band.confirmed],
                    conditional=conditional)
 
 
@@ -214,7 +214,8 @@ def results(ctx: ReportContext) -> str:
 
 def analysis(ctx: ReportContext) -> str:
     nar, f, d = _narrative(), ctx.findings, ctx.digits
-    paragraphs = [nar.overall_text(f, ctx.org["name"], d), nar.strongest_weakest_text(f, d)]
+    paragraphs = [nar.overall_text(f, ctx.org["name"], d), nar.national_text(f, d),
+                  nar.strongest_weakest_text(f, d)]
     return _render("analysis", ctx, paragraphs=[p for p in paragraphs if p])
 
 
@@ -252,12 +253,11 @@ def weakest(ctx: ReportContext) -> str:
         summary = ctx.item_summary(number)
         groups: list[dict[str, Any]] = []
         if summary is not None:
-            ind = ctx.framework.indicator(number)
-            subs = {sub.code: sub for sub in ind.sub_indicators}
+            subs = {sub.code: sub for sub in summary.sub_indicators}
             for item in summary.items:
                 code = str(item["sub_indicator"])
                 if not groups or groups[-1]["code"] != code:
-                    groups.append({"code": code, "name_th": subs[code].name_th, "rows": []})
+                    groups.append({"code": code, "sub": subs[code], "rows": []})
                 groups[-1]["rows"].append(item)
         codes = {str(item["code"]) for g in groups for item in g["rows"]}
         item_recs = [r for r in ctx.recommendations
@@ -407,14 +407,19 @@ def _plan_notes(ctx: ReportContext) -> list[str]:
 
 
 def annex_framework(ctx: ReportContext) -> str:
-    fw = ctx.framework
+    fw, nar = ctx.framework, _narrative()
     return _render("annex_framework", ctx, status=PROVENANCE_TH[fw.provenance.status],
                    fw_file=_framework_shown(ctx),
-                   noted_bands=[band for band in fw.grading.bands if band.note])
+                   noted_bands=[band for band in fw.grading.bands if not band.confirmed],
+                   label_notes=[*nar.rules_notes(fw, ctx.framework_origin, ctx.digits),
+                                *nar.label_notes(ctx.findings, ctx.digits)])
 
 
 def _framework_shown(ctx: Any) -> str:
-    """The framework file as the package names it, the same wherever it is installed."""
+    """The framework file as the package names it, the same wherever it is installed (a data
+    folder's own file by its place in the folder)."""
+    if ctx.framework_origin == "data folder":
+        return f"frameworks/{ctx.framework_file.name} (data folder)"
     return f"ita_analysis/frameworks/{ctx.framework_file.name}"
 
 
