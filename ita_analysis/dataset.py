@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -20,12 +21,20 @@ import pandas as pd
 
 from .errors import DataValidationError, Problem
 from .framework import available_years, load_framework
-from .tables import ROW, TableError, find_table, read_table
+from .tables import ROW, Table, TableError, find_table, read_table
 from .thai import parse_month_year, to_arabic_digits
 
 VALID = "row_valid"  # every cell of the row parsed
 ORG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 ITEM_CODE = re.compile(r"^[A-Za-z]{1,3}[0-9]{1,3}$")
+# Characters no name or text of a document may hold: C0 and C1 controls (an escape sequence
+# would reach the terminal, a NUL the HTML) and the bidirectional overrides that make text read
+# other than it is stored. Tabs and line breaks are allowed only in the long text columns.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+LINE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+MAX_INTEGER_DIGITS = 9  # indicator numbers and years; longer digit strings are no such thing
+CARRIED_DIGITS = 15  # significant digits a score keeps exactly (what a float64 carries)
+SCORE_EXPECTED = "a number from 0 to 100"
 
 
 # -- column parsers: a column of text in, typed values and an error text per row out ------
@@ -52,12 +61,43 @@ def _arabic(column: pd.Series) -> pd.Series:
     return column.map({text: to_arabic_digits(text) for text in column.unique()})
 
 
+def control_error(text: str, lines: bool = False) -> str:
+    """What is wrong with a text holding a control character (``lines``: line breaks and tabs
+    are allowed), or OK."""
+    found = (LINE_CONTROL if lines else CONTROL).search(text)
+    if found is None:
+        return OK
+    char = found.group()
+    what = "a line break or tab" if char in "\n\r\t" else f"U+{ord(char):04X}"
+    return (f"text without control characters{'' if lines else ' or line breaks'} "
+            f"(this cell holds {what})")
+
+
+def _controls(column: pd.Series, lines: bool) -> pd.Series:
+    """Per row, what is wrong with a text cell's characters (OK: nothing)."""
+    pattern = LINE_CONTROL if lines else CONTROL
+    flagged = column.str.contains(pattern.pattern, regex=True)
+    if not flagged.any():
+        return pd.Series(OK, index=column.index)
+    return column.map({t: control_error(t, lines) for t in column[flagged].unique()}).fillna(OK)
+
+
 def _text(column: pd.Series) -> Parsed:
-    return column, column.eq("").map({True: "a non-empty text", False: OK})
+    errors = column.eq("").map({True: "a non-empty text", False: OK})
+    return column, errors.where(errors.ne(OK), _controls(column, lines=False))
 
 
 def _optional_text(column: pd.Series) -> Parsed:
-    return column, pd.Series(OK, index=column.index)
+    return column, _controls(column, lines=False)
+
+
+def _long_text(column: pd.Series) -> Parsed:
+    errors = column.eq("").map({True: "a non-empty text", False: OK})
+    return column, errors.where(errors.ne(OK), _controls(column, lines=True))
+
+
+def _optional_long_text(column: pd.Series) -> Parsed:
+    return column, _controls(column, lines=True)
 
 
 def _org_id(column: pd.Series) -> Parsed:
@@ -70,8 +110,12 @@ def _org_id(column: pd.Series) -> Parsed:
 def _integer(column: pd.Series) -> Parsed:
     text = _arabic(column)
     ok = text.str.fullmatch(r"[0-9]+(\.0+)?")
+    digits = text.str.split(".", n=1).str[0].str.len()
+    long = ok & digits.gt(MAX_INTEGER_DIGITS)
+    ok &= ~long
     values = pd.to_numeric(text.where(ok), errors="coerce").astype("Int64")
-    return values, ok.map({True: OK, False: "a whole number"})
+    errors = ok.map({True: OK, False: "a whole number"})
+    return values, errors.mask(long, f"a whole number of at most {MAX_INTEGER_DIGITS} digits")
 
 
 def fiscal_year_error(year: int) -> str:
@@ -95,10 +139,32 @@ def _fiscal_year(column: pd.Series) -> Parsed:
     return values, errors.fillna(OK)
 
 
+def carried(text: str) -> bool:
+    """Whether a number's float holds it exactly as written (at most ~15 significant
+    digits): scores are computed exactly from the decimals they were written as."""
+    try:
+        written = Decimal(text)
+    except ArithmeticError:
+        return False
+    return Decimal(repr(float(written))) == written
+
+
 def _score(column: pd.Series) -> Parsed:
-    numbers = pd.to_numeric(_arabic(column), errors="coerce")
+    text = _arabic(column)
+    numbers = pd.to_numeric(text, errors="coerce")
     ok = numbers.between(0, 100)  # NaN and infinities fall outside
-    return numbers, ok.map({True: OK, False: "a number from 0 to 100"})
+    errors = ok.map({True: OK, False: SCORE_EXPECTED})
+    percent = ~ok & text.str.endswith("%")
+    if percent.any():
+        errors = errors.mask(percent, f"{SCORE_EXPECTED}, without a % sign (99.61, not 99.61%)")
+    long = ok & text.str.count(r"[0-9]").gt(CARRIED_DIGITS)
+    if long.any():
+        lost = {t for t in text[long].unique() if not carried(t)}
+        if lost:
+            errors = errors.mask(text.isin(lost),
+                                 f"{SCORE_EXPECTED} with at most {CARRIED_DIGITS} significant "
+                                 "digits, as many as a score is computed with exactly")
+    return numbers, errors
 
 
 def _optional_score(column: pd.Series) -> Parsed:
@@ -130,10 +196,24 @@ SPECS: tuple[Spec, ...] = (
                               "iit": _optional_score, "eit": _optional_score,
                               "oit": _optional_score, "overall": _optional_score,
                               "grade": _optional_text}),
-    Spec("measures", False, {"org_id": _org_id, "fiscal_year": _fiscal_year, "measure": _text,
-                             "method": _optional_text, "owner": _optional_text,
-                             "start": _month, "end": _month, "follow_up": _optional_text}),
+    Spec("measures", False, {"org_id": _org_id, "fiscal_year": _fiscal_year,
+                             "measure": _long_text, "method": _optional_long_text,
+                             "owner": _optional_long_text, "start": _month, "end": _month,
+                             "follow_up": _optional_long_text}),
 )
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """An organisation left out of a data set loaded with ``isolate``: its rows had problems
+    (all of them are here), the other organisations' rows had none."""
+
+    org_id: str
+    problems: tuple[Problem, ...]
+    name: str = ""  # as its organisations row gives them ("" when unknown)
+    province: str = ""
+    org_type: str = ""
+    years: tuple[int, ...] = ()  # the fiscal years its rows name, where they could be read
 
 
 @dataclass(frozen=True)
@@ -148,6 +228,8 @@ class Dataset:
     measures: pd.DataFrame
     files: dict[str, Path]
     digest: str  # SHA-256 over the files' bytes, recorded in every report
+    # organisations left out because their own rows are invalid (``load_dataset(isolate=True)``)
+    excluded: dict[str, Excluded] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
@@ -177,31 +259,45 @@ def _data_dir(name: str) -> Path:
     return Path(__file__).resolve().parent.parent / "data" / name
 
 
-def load_dataset(folder: str | Path | None = None) -> Dataset:
-    """Read, validate and type every table of a data folder (default: the embedded data)."""
+def load_dataset(folder: str | Path | None = None, *, isolate: bool = False) -> Dataset:
+    """Read, validate and type every table of a data folder (default: the embedded data).
+
+    Strict by default: any problem refuses the folder. With ``isolate`` (what a batch of
+    reports and a portfolio use), problems confined to one organisation's rows leave that
+    organisation out (``Dataset.excluded`` keeps its problems) and the rest load; a problem of
+    a whole file (a missing column, an unreadable file) or of a row without a valid
+    ``org_id`` still refuses the folder, with every problem listed.
+    """
     folder = Path(folder) if folder is not None else default_data_dir()
     if not folder.is_dir():
         raise DataValidationError([Problem(str(folder), None, None, None,
                                            "a folder holding organisations.csv and scores.csv")])
-    return _load(folder.resolve())
+    return _load(folder.resolve(), isolate)
 
 
 @cache
-def _load_cached(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> Dataset:
-    return _build(folder)
+def _load_cached(folder: Path, stamp: tuple[tuple[str, int, int], ...],
+                 isolate: bool) -> Dataset:
+    return _build(folder, isolate)
 
 
-def _load(folder: Path) -> Dataset:
-    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                         for p in folder.iterdir() if p.is_file()))
-    return _load_cached(folder, stamp)
+def _load(folder: Path, isolate: bool = False) -> Dataset:
+    try:
+        stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                             for p in folder.iterdir() if p.is_file()))
+    except OSError as exc:
+        raise DataValidationError([Problem(str(folder), None, None, None,
+                                           f"a readable folder ({exc.strerror or exc})")]
+                                  ) from None
+    return _load_cached(folder, stamp, isolate)
 
 
-def _build(folder: Path) -> Dataset:
+def _build(folder: Path, isolate: bool = False) -> Dataset:
     problems: list[Problem] = []
     raw: dict[str, pd.DataFrame] = {}
     listed_ids: set[str] | None = None  # None: organisations unreadable, skip reference checks
     files: dict[str, Path] = {}
+    tables: dict[str, Table] = {}
     for spec in SPECS:
         try:
             path = find_table(folder, spec.base)
@@ -215,23 +311,29 @@ def _build(folder: Path) -> Dataset:
             continue
         files[spec.base] = path
         try:
-            table = read_table(path)
+            table = read_table(path, list(spec.columns))
         except TableError as exc:
             problems.extend(exc.problems)
             continue
-        parsed, file_problems = _parse(path, table, spec)
+        tables[spec.base] = table
+        parsed, file_problems = _parse(table, spec)
         problems.extend(file_problems)
         raw[spec.base] = parsed
         if spec.base == "organisations" and "org_id" in table.columns:
             # an organisation whose row has another bad cell still exists: no cascade of
             # "unknown org_id" problems in the other files
-            listed_ids = set(table["org_id"])
+            listed_ids = set(table.frame["org_id"])
     for spec in SPECS:
         raw.setdefault(spec.base, _empty(spec))
-    problems.extend(_cross_checks(raw, files, listed_ids))
+    problems.extend(_cross_checks(raw, tables, listed_ids))
+    excluded: dict[str, Excluded] = {}
     if problems:
-        raise DataValidationError(sorted(problems, key=_problem_order))
-    raw = {base: frame[frame[VALID]].drop(columns=VALID) for base, frame in raw.items()}
+        owners = _owners(problems, tables) if isolate else None
+        if owners is None or any(o is None for o in owners):
+            raise DataValidationError(sorted(problems, key=_problem_order))
+        excluded = _excluded(problems, owners, raw, tables)
+    raw = {base: frame[frame[VALID] & ~frame["org_id"].isin(excluded)].drop(columns=VALID)
+           for base, frame in raw.items()}
     return Dataset(
         source=folder,
         organisations=raw["organisations"].drop(columns=ROW),
@@ -242,7 +344,53 @@ def _build(folder: Path) -> Dataset:
         measures=_split_months(raw["measures"]).drop(columns=ROW),
         files=files,
         digest=_digest(files),
+        excluded=excluded,
     )
+
+
+def _owners(problems: list[Problem], tables: dict[str, Table]) -> list[str | None]:
+    """The organisation each problem belongs to: the valid ``org_id`` of its row; None for a
+    problem of a whole file, of its header, or of a row without a valid ``org_id``."""
+    by_file: dict[str, dict[int, str]] = {}
+    for table in tables.values():
+        frame = table.frame
+        if "org_id" in frame.columns:
+            ids = frame["org_id"]
+            good = ids.str.fullmatch(ORG_ID.pattern)
+            by_file[table.file] = dict(zip(frame.loc[good, ROW], ids[good], strict=True))
+    owners: list[str | None] = []
+    for problem in problems:
+        rows = by_file.get(problem.file, {})
+        owners.append(None if problem.row is None else rows.get(problem.row))
+    return owners
+
+
+def _excluded(problems: list[Problem], owners: list[str | None], raw: dict[str, pd.DataFrame],
+              tables: dict[str, Table]) -> dict[str, Excluded]:
+    """What is known of each organisation whose rows have problems, with those problems."""
+    mine: dict[str, list[Problem]] = {}
+    for problem, owner in zip(problems, owners, strict=True):
+        if owner is not None:
+            mine.setdefault(owner, []).append(problem)
+    rows: dict[str, pd.Series] = {}
+    if "organisations" in tables:
+        listed = tables["organisations"].frame.drop_duplicates("org_id")
+        rows = {org: row for org, row in zip(listed["org_id"], listed.to_dict("records"),
+                                             strict=True)}
+    years: dict[str, set[int]] = {}
+    for frame in raw.values():
+        for org, year in zip(frame["org_id"], frame["fiscal_year"] if "fiscal_year" in frame
+                             else [None] * len(frame), strict=True):
+            if org in mine and year is not None and not pd.isna(year):
+                years.setdefault(org, set()).add(int(year))
+    found = {}
+    for org, own in mine.items():
+        row = rows.get(org, {})
+        found[org] = Excluded(org_id=org, problems=tuple(sorted(own, key=_problem_order)),
+                              name=str(row.get("name", "")), province=str(row.get("province", "")),
+                              org_type=str(row.get("org_type", "")),
+                              years=tuple(sorted(years.get(org, ()))))
+    return found
 
 
 def _empty(spec: Spec) -> pd.DataFrame:
@@ -259,38 +407,44 @@ def _problem_order(problem: Problem) -> tuple[int, int, int]:
     return spec_index, problem.row or 0, column
 
 
-def _parse(path: Path, table: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, list[Problem]]:
+def _parse(table: Table, spec: Spec) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed columns of one file, every row kept: a bad cell becomes NA and its row invalid.
 
     Cross-file checks still see the row's good cells, so one bad score does not also show
     up as a missing indicator.
     """
-    missing = [name for name in spec.columns if name not in table.columns]
+    frame = table.frame
+    missing = [name for name in spec.columns if name not in frame.columns]
     if missing:
         return _empty(spec), [
-            Problem(str(path), 1, name, None, f"a column named '{name}' in the header row "
-                    f"(columns expected: {', '.join(spec.columns)})")
+            table.problem(table.header_row, name, None, f"a column named '{name}' in the "
+                          f"header row (columns expected: {', '.join(spec.columns)})")
             for name in missing
         ]
     problems: list[tuple[int, int, Problem]] = []
-    parsed = {ROW: table[ROW]}
-    bad_rows = pd.Series(False, index=table.index)
+    parsed = {ROW: frame[ROW]}
+    bad_rows = pd.Series(False, index=frame.index)
     for order, (name, parse) in enumerate(spec.columns.items()):
-        values, errors = parse(table[name])
+        values, errors = parse(frame[name])
+        noted = {row: expected for (row, column), expected in table.notes.items()
+                 if column == name}
+        if noted:  # an Excel error or a formula without a saved result: no value to check
+            hit = frame[ROW].isin(noted)
+            errors = errors.mask(hit, frame[ROW].map(noted))
         bad = errors.ne(OK)
         parsed[name] = values.where(~bad)
         bad_rows |= bad
-        for row, value, error in zip(table.loc[bad, ROW], table.loc[bad, name],
+        for row, value, error in zip(frame.loc[bad, ROW], frame.loc[bad, name],
                                      errors[bad], strict=True):
-            problems.append((int(row), order, Problem(str(path), int(row), name, value, error)))
-    frame = pd.DataFrame(parsed)[[*spec.columns, ROW]].assign(**{VALID: ~bad_rows})
+            problems.append((int(row), order, table.problem(int(row), name, value, error)))
+    out = pd.DataFrame(parsed)[[*spec.columns, ROW]].assign(**{VALID: ~bad_rows})
     found = [p for _, _, p in sorted(problems, key=lambda t: (t[0], t[1]))]
-    if spec.required and table.empty:
-        found.append(Problem(str(path), None, None, None, "at least one data row"))
-    return frame, found
+    if spec.required and frame.empty:
+        found.append(table.problem(None, None, None, "at least one data row"))
+    return out, found
 
 
-def _cross_checks(raw: dict[str, pd.DataFrame], files: dict[str, Path],
+def _cross_checks(raw: dict[str, pd.DataFrame], tables: dict[str, Table],
                   known: set[str] | None) -> list[Problem]:
     """Checks across rows and files: duplicates, unknown organisations, framework fit.
 
@@ -299,36 +453,36 @@ def _cross_checks(raw: dict[str, pd.DataFrame], files: dict[str, Path],
     problems: list[Problem] = []
     raw = {base: frame.dropna(subset=[c for c in ("org_id", "fiscal_year") if c in frame])
            for base, frame in raw.items()}
-    if "organisations" in files:
-        problems += _duplicates(raw["organisations"], ["org_id"], files["organisations"])
+    if "organisations" in tables:
+        problems += _duplicates(raw["organisations"], ["org_id"], tables["organisations"])
     for base, keys in (("scores", ["org_id", "fiscal_year", "indicator"]),
                        ("items", ["org_id", "fiscal_year", "item"]),
                        ("published", ["org_id", "fiscal_year"]),
                        ("measures", None)):
-        if base not in files:
+        if base not in tables:
             continue
-        frame, path = raw[base], files[base]
+        frame, table = raw[base], tables[base]
         if known is not None:
             for row in frame[~frame["org_id"].isin(known)].itertuples():
-                problems.append(Problem(str(path), getattr(row, ROW), "org_id", row.org_id,
-                                        "an org_id listed in organisations"))
+                problems.append(table.problem(getattr(row, ROW), "org_id", row.org_id,
+                                              "an org_id listed in organisations"))
         if keys:
-            problems += _duplicates(frame.dropna(subset=keys), keys, path)
-    if "scores" in files:
-        problems += _score_fit(raw["scores"].dropna(subset=["indicator"]), files["scores"])
-    if "items" in files:
-        problems += _item_fit(raw["items"].dropna(subset=["item"]), files["items"])
-    if "published" in files:
+            problems += _duplicates(frame.dropna(subset=keys), keys, table)
+    if "scores" in tables:
+        problems += _score_fit(raw["scores"].dropna(subset=["indicator"]), tables["scores"])
+    if "items" in tables:
+        problems += _item_fit(raw["items"].dropna(subset=["item"]), tables["items"])
+    if "published" in tables:
         for row in raw["published"].itertuples():
             labels = load_framework(row.fiscal_year).grade_labels
             if row.grade and row.grade not in labels:
-                problems.append(Problem(str(files["published"]), getattr(row, ROW), "grade",
-                                        row.grade, f"a label of {row.fiscal_year}: "
-                                        f"{', '.join(labels)} (or empty)"))
+                problems.append(tables["published"].problem(
+                    getattr(row, ROW), "grade", row.grade,
+                    f"a label of {row.fiscal_year}: {', '.join(labels)} (or empty)"))
     return problems
 
 
-def _duplicates(frame: pd.DataFrame, keys: list[str], path: Path) -> list[Problem]:
+def _duplicates(frame: pd.DataFrame, keys: list[str], table: Table) -> list[Problem]:
     dup = frame[frame.duplicated(keys, keep="first")]
     first = frame.drop_duplicates(keys, keep="first").set_index(keys)[ROW]
     problems = []
@@ -336,33 +490,34 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], path: Path) -> list[Proble
         key = tuple(getattr(row, k) for k in keys)
         value = " / ".join(str(k) for k in key)
         first_row = first.loc[key if len(key) > 1 else key[0]]
-        problems.append(Problem(str(path), getattr(row, ROW), keys[-1], value,
-                                f"one row per {', '.join(keys)}; row {first_row} has it already"))
+        problems.append(table.problem(getattr(row, ROW), keys[-1], value,
+                                      f"one row per {', '.join(keys)}; row {first_row} has "
+                                      "it already"))
     return problems
 
 
-def _score_fit(scores: pd.DataFrame, path: Path) -> list[Problem]:
+def _score_fit(scores: pd.DataFrame, table: Table) -> list[Problem]:
     """Indicators the year's framework knows, and all of them for every organisation-year."""
     problems = []
     for year, rows in scores.groupby("fiscal_year", sort=True):
         expected = load_framework(int(year)).indicator_numbers
         known = rows["indicator"].isin(expected)
         for row in rows[~known].itertuples():
-            problems.append(Problem(str(path), getattr(row, ROW), "indicator",
-                                    str(row.indicator), f"an indicator of {year}: "
-                                    f"{min(expected)}–{max(expected)}"))
+            problems.append(table.problem(getattr(row, ROW), "indicator", str(row.indicator),
+                                          f"an indicator of {year}: "
+                                          f"{min(expected)}–{max(expected)}"))
         counts = rows[known].groupby("org_id")["indicator"].nunique()
         short = counts[counts < len(expected)].index
         for org in short:
             group = rows[rows["org_id"] == org]
             gaps = sorted(set(expected) - set(group["indicator"]))
-            problems.append(Problem(str(path), int(group[ROW].min()), "indicator", None,
-                                    f"a score for every indicator of {org} in {year}; "
-                                    f"missing {', '.join(map(str, gaps))}"))
+            problems.append(table.problem(int(group[ROW].min()), "indicator", None,
+                                          f"a score for every indicator of {org} in {year}; "
+                                          f"missing {', '.join(map(str, gaps))}"))
     return sorted(problems, key=lambda p: (p.row or 0))
 
 
-def _item_fit(items: pd.DataFrame, path: Path) -> list[Problem]:
+def _item_fit(items: pd.DataFrame, table: Table) -> list[Problem]:
     problems = []
     for year, rows in items.groupby("fiscal_year", sort=True):
         codes = list(load_framework(int(year)).items)
@@ -372,7 +527,7 @@ def _item_fit(items: pd.DataFrame, path: Path) -> list[Problem]:
         else:
             bad = rows[~rows["item"].str.fullmatch(ITEM_CODE.pattern)]
             expected = "an item code such as O34"
-        problems += [Problem(str(path), int(r), "item", code, expected)
+        problems += [table.problem(int(r), "item", code, expected)
                      for r, code in zip(bad[ROW], bad["item"], strict=True)]
     return sorted(problems, key=lambda p: (p.row or 0))
 
@@ -403,6 +558,11 @@ def _digest(files: dict[str, Path]) -> str:
     sha = hashlib.sha256()
     for base in sorted(files):
         sha.update(base.encode())
-        sha.update(files[base].read_bytes())
+        try:
+            sha.update(files[base].read_bytes())
+        except OSError as exc:  # removed or made unreadable since it was read
+            raise DataValidationError([Problem(str(files[base]), None, None, None,
+                                               f"a readable file ({exc.strerror or exc})")]
+                                      ) from None
     return sha.hexdigest()
 

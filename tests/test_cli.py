@@ -182,7 +182,7 @@ def test_check_json_on_a_malformed_folder():
             report["problems"]] == [("items.csv", 3, "score", "abc"),
                                     ("items.csv", 5, "fiscal_year", "2599"),
                                     ("items.csv", 7, "score", "100.5")]
-    assert all(set(p) == {"file", "row", "column", "value", "expected"}
+    assert all(set(p) == {"file", "sheet", "row", "column", "value", "expected"}
                for p in report["problems"])
 
 

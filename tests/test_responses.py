@@ -235,15 +235,18 @@ def test_validation_reports_every_problem_with_row_numbers():
 
 
 def test_a_file_broken_throughout_lists_the_first_problems_and_counts_the_rest(monkeypatch):
+    import ita_analysis.errors as errors
     import ita_analysis.responses as responses
 
     monkeypatch.setattr(responses, "MAX_LISTED_PROBLEMS", 3)
+    monkeypatch.setattr(errors, "MAX_LISTED_PROBLEMS", 3)
     text = HEADER + "".join(f"o,2565,IIT,r{n},i1,maybe\n" for n in range(10))
     with pytest.raises(DataValidationError) as caught:
         answers_from_frame(frame(text))
     problems = caught.value.problems
     assert [p.row for p in problems[:3]] == [2, 3, 4]
     assert problems[3].row is None and "7 more were found" in problems[3].expected
+    assert str(caught.value).startswith("10 problems in the input data")
 
 
 def test_unknown_organisations_only_when_organisations_are_given():
