@@ -26,6 +26,8 @@ from .thai import parse_month_year, to_arabic_digits
 
 VALID = "row_valid"  # every cell of the row parsed
 ORG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+ORG_ID_EXPECTED = ("an ASCII code of letters, digits, '-' or '_' (at most 64, starting with a "
+                   "letter or digit), safe as a folder name")
 ITEM_CODE = re.compile(r"^[A-Za-z]{1,3}[0-9]{1,3}$")
 # Characters no name or text of a document may hold: C0 and C1 controls (an escape sequence
 # would reach the terminal, a NUL the HTML) and the bidirectional overrides that make text read
@@ -102,9 +104,7 @@ def _optional_long_text(column: pd.Series) -> Parsed:
 
 def _org_id(column: pd.Series) -> Parsed:
     ok = column.str.fullmatch(ORG_ID.pattern)
-    return column, ok.map({True: OK, False: (
-        "an ASCII code of letters, digits, '-' or '_' (at most 64, starting with a letter "
-        "or digit), safe as a folder name")})
+    return column, ok.map({True: OK, False: ORG_ID_EXPECTED})
 
 
 def _integer(column: pd.Series) -> Parsed:
@@ -212,6 +212,7 @@ class Excluded:
     problems: tuple[Problem, ...]
     name: str = ""  # as its organisations row gives them ("" when unknown)
     province: str = ""
+    district: str = ""
     org_type: str = ""
     years: tuple[int, ...] = ()  # the fiscal years its rows name, where they could be read
 
@@ -372,7 +373,7 @@ def _excluded(problems: list[Problem], owners: list[str | None], raw: dict[str, 
     for problem, owner in zip(problems, owners, strict=True):
         if owner is not None:
             mine.setdefault(owner, []).append(problem)
-    rows: dict[str, pd.Series] = {}
+    rows: dict[str, dict[str, str]] = {}
     if "organisations" in tables:
         listed = tables["organisations"].frame.drop_duplicates("org_id")
         rows = {org: row for org, row in zip(listed["org_id"], listed.to_dict("records"),
@@ -387,7 +388,9 @@ def _excluded(problems: list[Problem], owners: list[str | None], raw: dict[str, 
     for org, own in mine.items():
         row = rows.get(org, {})
         found[org] = Excluded(org_id=org, problems=tuple(sorted(own, key=_problem_order)),
-                              name=str(row.get("name", "")), province=str(row.get("province", "")),
+                              name=str(row.get("name", "")),
+                              province=str(row.get("province", "")),
+                              district=str(row.get("district", "")),
                               org_type=str(row.get("org_type", "")),
                               years=tuple(sorted(years.get(org, ()))))
     return found
@@ -451,6 +454,11 @@ def _cross_checks(raw: dict[str, pd.DataFrame], tables: dict[str, Table],
     Each check looks at the rows whose cells it needs are valid.
     """
     problems: list[Problem] = []
+    scores = raw["scores"]
+    # organisations with a score row whose year or indicator could not be read: a missing
+    # indicator of theirs is that row's problem, already reported, not another one
+    unsure = set(scores.loc[scores[["fiscal_year", "indicator"]].isna().any(axis=1),
+                            "org_id"].dropna())
     raw = {base: frame.dropna(subset=[c for c in ("org_id", "fiscal_year") if c in frame])
            for base, frame in raw.items()}
     if "organisations" in tables:
@@ -469,7 +477,8 @@ def _cross_checks(raw: dict[str, pd.DataFrame], tables: dict[str, Table],
         if keys:
             problems += _duplicates(frame.dropna(subset=keys), keys, table)
     if "scores" in tables:
-        problems += _score_fit(raw["scores"].dropna(subset=["indicator"]), tables["scores"])
+        problems += _score_fit(raw["scores"].dropna(subset=["indicator"]), tables["scores"],
+                               unsure)
     if "items" in tables:
         problems += _item_fit(raw["items"].dropna(subset=["item"]), tables["items"])
     if "published" in tables:
@@ -496,8 +505,10 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], table: Table) -> list[Prob
     return problems
 
 
-def _score_fit(scores: pd.DataFrame, table: Table) -> list[Problem]:
-    """Indicators the year's framework knows, and all of them for every organisation-year."""
+def _score_fit(scores: pd.DataFrame, table: Table, unsure: set[str] = frozenset()
+               ) -> list[Problem]:
+    """Indicators the year's framework knows, and all of them for every organisation-year
+    (but for organisations in ``unsure``, some of whose rows could not be placed)."""
     problems = []
     for year, rows in scores.groupby("fiscal_year", sort=True):
         expected = load_framework(int(year)).indicator_numbers
@@ -508,7 +519,7 @@ def _score_fit(scores: pd.DataFrame, table: Table) -> list[Problem]:
                                           f"{min(expected)}–{max(expected)}"))
         counts = rows[known].groupby("org_id")["indicator"].nunique()
         short = counts[counts < len(expected)].index
-        for org in short:
+        for org in (o for o in short if o not in unsure):
             group = rows[rows["org_id"] == org]
             gaps = sorted(set(expected) - set(group["indicator"]))
             problems.append(table.problem(int(group[ROW].min()), "indicator", None,

@@ -39,6 +39,9 @@ class PortfolioFiles:
     notebook: Path
     summary: Path
     slug: str
+    # organisations of the scope left out because their own rows are invalid, with their
+    # problems (also in the summary and, in words, in the document)
+    left_out: tuple[dict[str, Any], ...] = ()
 
     def all(self) -> list[Path]:
         return [self.notebook, self.html, self.summary]
@@ -74,7 +77,13 @@ def _summary(ctx: PortfolioContext, slug: str, files: dict[str, str]) -> dict[st
         },
         "files": files,
         "portfolio": ctx.portfolio.model_dump(mode="json"),
+        "left_out": _left_out(ctx),
     }
+
+
+def _left_out(ctx: PortfolioContext) -> list[dict[str, Any]]:
+    return [{"org_id": org.org_id, "name": org.name,
+             "problems": [p.as_dict() for p in org.problems]} for org in ctx.left_out]
 
 
 def render_portfolio(
@@ -109,4 +118,5 @@ def render_portfolio(
                               digits=params.digits, summary=_summary(ctx, slug, names),
                               what="portfolio", kernel_name=kernel_name, timeout=timeout)
     return PortfolioFiles(html=written["html"], notebook=written["notebook"],
-                          summary=written["summary"], slug=slug)
+                          summary=written["summary"], slug=slug,
+                          left_out=tuple(_left_out(ctx)))

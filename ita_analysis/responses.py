@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from .dataset import ORG_ID, Dataset, fiscal_year_error
+from .dataset import ORG_ID, ORG_ID_EXPECTED, Dataset, fiscal_year_error
 from .errors import MAX_LISTED_PROBLEMS, DataValidationError, ItaError, ParameterError, Problem
 from .framework import Framework, Scale, available_years, load_framework
 from .rounding import MICRO
@@ -586,8 +586,7 @@ def _org_check(organisations: Iterable[str] | None) -> Callable[[str], str | Non
 
     def check(value: str) -> str | None:
         if not ORG_ID.match(value):
-            return ("an ASCII code of letters, digits, '-' or '_' (at most 64, starting with a "
-                    "letter or digit), safe as a folder name")
+            return ORG_ID_EXPECTED
         if known is not None and value not in known:
             return "an org_id listed in organisations"
         return None

@@ -5,12 +5,13 @@ report) over a small province: a copy of the synthetic data cut down to a few or
 rendered with ``--jobs 2``. The fast tests (fingerprints, selection, clean-up, the lock held
 in this process) need no kernel.
 
-The broken organisation: a data folder that the checker rejects stops the whole batch before
-anything runs (exit 2; the same rules as ``ita-analysis check``), so a *per-report* failure is
-one that happens while a report is made. The realistic one tested here is an office's own
-notebook (``--notebook``) holding a house rule that one organisation's valid-but-incomplete
-data breaks (its district is blank, which the data format allows): the notebook raises in the
-middle, after earlier cells have drawn output.
+The broken organisation: invalid rows of one organisation fail that organisation's report alone
+(recorded with every problem), while a problem of a whole file stops the batch before anything
+runs (exit 2; the same rules as ``ita-analysis check``). A report can also fail while it is
+made: the realistic case tested here is an office's own notebook (``--notebook``) holding a
+house rule that one organisation's valid-but-incomplete data breaks (its district is blank,
+which the data format allows): the notebook raises in the middle, after earlier cells have
+drawn output.
 """
 
 from __future__ import annotations
@@ -271,13 +272,17 @@ def test_an_organisation_named_without_scores_fails_before_any_kernel(tmp_path: 
     assert not (out / str(YEAR) / "no-such-org").exists()
 
 
-def test_an_invalid_data_folder_stops_the_batch_before_anything_runs(tmp_path: Path) -> None:
+def test_a_problem_of_a_whole_file_stops_the_batch_before_anything_runs(tmp_path: Path) -> None:
     data = small_province(tmp_path / "data", _orgs(2))
-    _score(data, _orgs(1)[0], YEAR, 1, "101")
+    _score(data, _orgs(1)[0], YEAR, 1, "101")  # one organisation's row: not enough to stop
+    table = pd.read_csv(data / "items.csv", dtype=str, keep_default_na=False)
+    table.drop(columns=["score"]).to_csv(data / "items.csv", index=False)  # a whole file
     out = tmp_path / "outputs"
     run = batch(data, out, "--jobs", "1")
-    assert run.returncode == 2
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "items.csv, row 1, column 'score'" in run.stderr  # every problem is listed
     assert "scores.csv" in run.stderr and "a number from 0 to 100" in run.stderr
+    assert "Traceback" not in run.stderr
     assert not (out / str(YEAR)).exists()
 
 

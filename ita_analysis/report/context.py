@@ -11,8 +11,9 @@ its own in JupyterLab.
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from ..errors import DataValidationError, ItaError, ParameterError
 from ..findings import Findings, analyse
 from ..framework import Framework, framework_path, load_framework
 from ..scoring import score_table
-from ..thai import Digits, check_digits
+from ..thai import BE_OFFSET, MIN_BE_YEAR, Digits, check_digits, fiscal_year_bounds
 
 DEFAULT_ORG = "nongsaeng-prachinburi"
 DEFAULT_YEAR = 2565
@@ -72,18 +73,43 @@ class ReportParams:
                 "report_date": self.report_date.isoformat()}
 
 
-def _parse_date(value: object, today: date) -> tuple[date, str]:
+DATE_LEEWAY = timedelta(days=366)  # a document may be dated ahead, for its signing
+
+
+def parse_report_date(value: object, fiscal_year: int, today: date) -> tuple[date, str]:
+    """The date a report prints and the date as given ("" = ``today``), refusing one that
+    cannot be meant: a Buddhist Era year written as if CE (``2567-01-01`` would print as the
+    year ๓๑๑๐), a day before the fiscal year began, or one more than a year from today."""
     if value is None or value == "":
         return today, ""
     if isinstance(value, datetime):
-        return value.date(), value.date().isoformat()
+        value = value.date()
     if isinstance(value, date):
-        return value, value.isoformat()
-    try:
-        parsed = date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ParameterError(f"report date must be an ISO date such as 2022-12-15 (CE); "
-                             f"got {value!r}") from None
+        parsed, text = value, value.isoformat()
+    else:
+        text = str(value).strip()
+        try:
+            parsed = date.fromisoformat(text)
+        except ValueError:
+            hint = ""
+            if re.fullmatch(r"2[4-9][0-9]{2}-[0-9]{2}-[0-9]{2}", text):
+                hint = (f"; {text[:4]} looks like a Buddhist Era year (CE "
+                        f"{int(text[:4]) - BE_OFFSET})")
+            raise ParameterError(f"report date must be an ISO date such as 2022-12-15 (CE); "
+                                 f"got {value!r}{hint}") from None
+    if parsed.year >= MIN_BE_YEAR:
+        raise ParameterError(
+            f"report date {text!r} has the Buddhist Era year {parsed.year}; the date is "
+            f"written in the Christian Era: {parsed.year - BE_OFFSET:04d}{text[4:]}")
+    begun = fiscal_year_bounds(fiscal_year)[0]
+    if parsed < begun:
+        raise ParameterError(
+            f"report date {text!r} is before fiscal year {fiscal_year} began ({begun}); "
+            "expected a date on or after it, in the Christian Era (CE)")
+    if parsed > today + DATE_LEEWAY:
+        raise ParameterError(
+            f"report date {text!r} is more than a year after today ({today}); expected a "
+            "date near the report's making, in the Christian Era (CE)")
     return parsed, parsed.isoformat()
 
 
@@ -108,24 +134,29 @@ def check_parameters(
 ) -> tuple[ReportParams, Dataset]:
     """Check every parameter without starting anything; one-line ``ParameterError`` if wrong."""
     checked_digits = check_digits(digits)
-    when, given = _parse_date(report_date, today or date.today())
     year = _year(fiscal_year)
     try:
         framework_path(year)
     except ItaError as exc:
         raise ParameterError(_one_line(str(exc))) from None
+    when, given = parse_report_date(report_date, year, today or date.today())
     folder = Path(data_dir).expanduser().resolve() if data_dir not in (None, "") else None
     if folder is not None and not folder.is_dir():
         raise ParameterError(f"data folder {folder} does not exist or is not a folder")
-    try:
-        dataset = load_dataset(folder)
+    check = f"run `ita-analysis check{f' --data {folder}' if folder else ''}` to list them all"
+    try:  # another organisation's invalid rows do not stop this one's report (as in a batch)
+        dataset = load_dataset(folder, isolate=True)
     except DataValidationError as exc:
         where = folder or "the embedded default data"
         first = _one_line(str(exc.problems[0])) if exc.problems else "unknown problem"
         raise ParameterError(
-            f"the data in {where} is invalid ({len(exc.problems)} problem(s); first: {first}); "
-            f"run `ita-analysis check{f' --data {folder}' if folder else ''}` to list them all"
+            f"the data in {where} is invalid ({exc.total} problem(s); first: {first}); {check}"
         ) from None
+    if isinstance(org_id, str) and org_id in dataset.excluded:
+        own = dataset.excluded[org_id].problems
+        raise ParameterError(
+            f"the data of organisation {org_id!r} in {dataset.source} are invalid "
+            f"({len(own)} problem(s) in its own rows; first: {_one_line(str(own[0]))}); {check}")
     if not isinstance(org_id, str) or org_id not in set(dataset.organisations["org_id"]):
         known = sorted(dataset.organisations["org_id"])
         hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
