@@ -126,7 +126,67 @@ EXPECTED: dict[str, list[P]] = {
         P("measures.csv", 3, "org_id", "ghost-org", "an org_id listed in organisations"),
         P("measures.csv", 4, "fiscal_year", "2022", "looks like a Christian Era year (BE 2565)"),
         P("measures.csv", 4, "end", "2565-13", "the month 13 is not between 1 and 12")],
+    # -- issue 12: hostile and careless input (the sheet is checked by test_sheets_are_named)
+    "xlsx_percent_score": [
+        P("scores.xlsx", 3, "score", "99.61%", "a number from 0 to 100, without a % sign")],
+    "xlsx_hidden_first_sheet": [P("scores.xlsx", 4, "score", "101", SCORE_RANGE)],
+    "xlsx_two_visible_sheets": [
+        P("scores.xlsx", None, None, None,
+          "one visible sheet with the columns org_id, fiscal_year, indicator, score; "
+          "sheets '2565', 'copy' all have them")],
+    "xlsx_every_sheet_hidden": [
+        P("organisations.xlsx", None, None, None, "every sheet of this workbook is hidden")],
+    "xlsx_formula_without_value": [
+        P("scores.xlsx", 5, "score", "=AVERAGE(D2:D4)",
+          "a saved value; this formula's result was never saved in the file")],
+    "xlsx_error_value": [
+        P("scores.xlsx", 4, "score", "#DIV/0!", "a value, not the Excel error #DIV/0!")],
+    "xlsx_repeated_column": [
+        P("scores.xlsx", 1, "score", None,
+          "each column name once; columns D ('score'), E ('score') all read as 'score'")],
+    "xlsx_saved_as_csv": [
+        P("scores.csv", None, None, None, "this is a zip archive, as an .xlsx workbook is: "
+          "rename it to .xlsx")],
+    "repeated_column_in_another_case": [
+        P("scores.csv", 1, "score", None,
+          "each column name once; columns D ('score'), E ('Score') all read as 'score' "
+          "(case and surrounding spaces are ignored)")],
+    "unnamed_column_with_data": [
+        P("organisations.csv", 1, None, None,
+          "a name in the header row for column E, which holds data")],
+    "title_row_above_header": [
+        P("scores.csv", 1, None, "ผลการประเมิน ITA ปีงบประมาณ 2565",
+          "row 2 holds them: delete the 1 row(s) above it (a title?)")],
+    "encoding_utf16_without_bom": [
+        P("published.csv", None, None, None,
+          f"{ENCODING}; this file holds NUL bytes, as UTF-16 text without a byte-order mark")],
+    "unclosed_quotation_mark": [
+        P("measures.csv", 3, None, None,
+          "a closing quotation mark: a quoted cell in this row runs to the end of the file")],
+    "huge_integer_year": [
+        P("scores.csv", 5, "fiscal_year", "99999999999999999999",
+          "a whole number of at most 9 digits")],
+    "huge_integer_indicator": [
+        P("scores.csv", 7, "indicator", "123456789012345678901234567890",
+          "a whole number of at most 9 digits")],
+    "score_more_digits_than_carried": [
+        P("scores.csv", 2, "score", "84.99499999999999999999",
+          "with at most 15 significant digits")],
+    "score_with_percent_sign": [
+        P("scores.csv", 3, "score", "99.61%", "without a % sign (99.61, not 99.61%)")],
+    "control_character_in_name": [
+        P("organisations.csv", 2, "name", "องค์การบริหารส่วนตำบลหนองแสง\x1b[2J",
+          "text without control characters or line breaks (this cell holds U+001B)")],
+    "bidi_override_in_province": [
+        P("organisations.csv", 3, "province", "จังหวัดปราจีน\u202eบุรี",
+          "(this cell holds U+202E)")],
+    "line_break_in_district": [
+        P("organisations.csv", 2, "district", "อำเภอประจันต\nคาม",
+          "(this cell holds a line break or tab)")],
 }
+
+# Every case as the corpus had it before issue 12 (37), and after.
+CORPUS_BEFORE_ISSUE_12 = 37
 
 def problems_of(folder: Path) -> tuple[list[Problem], str]:
     with pytest.raises(DataValidationError) as info:
@@ -140,7 +200,7 @@ def problems_of(folder: Path) -> tuple[list[Problem], str]:
 def test_the_corpus_has_enough_cases_each_with_expectations():
     folders = sorted(p.name for p in MALFORMED.iterdir() if p.is_dir())
     assert folders == sorted(mm.CASES) == sorted(EXPECTED)
-    assert len(folders) >= 24
+    assert len(folders) >= CORPUS_BEFORE_ISSUE_12 + 20
     xlsx = {p.parent.name for p in MALFORMED.glob("*/*.xlsx")}
     assert len(xlsx) >= 3
 
