@@ -271,6 +271,7 @@ def stop_worker(signum: int, frame: object) -> None:
     are renamed one by one with summary.json last, and without a new summary.json the batch
     renders it again.
     """
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: both parent-death watches may fire
     _kill_children()
     for job in list(_CURRENT_JOBS.values()):
         with contextlib.suppress(OSError):

@@ -413,6 +413,12 @@ def invalid_data(tmp_path: Path) -> Path:
     ({"fiscal_year": 2566}, "has no scores for fiscal year 2566"),
     ({"digits": "roman"}, "digits must be 'thai' or 'arabic'"),
     ({"report_date": "15/12/2565"}, "ISO date"),
+    # a date that cannot be meant: a Buddhist Era year as if CE would print the year ๓๑๑๐
+    ({"report_date": "2567-01-01"},
+     "has the Buddhist Era year 2567; the date is written in the Christian Era: 2024-01-01"),
+    ({"report_date": "2565-02-29"}, "2565 looks like a Buddhist Era year (CE 2022)"),
+    ({"report_date": "2021-09-30"}, "is before fiscal year 2565 began (2021-10-01)"),
+    ({"report_date": "2099-01-01"}, "is more than a year after today"),
     ({"data_dir": "/no/such/folder"}, "does not exist"),
 ])
 def test_wrong_parameters_fail_before_any_kernel(
@@ -436,6 +442,29 @@ def test_invalid_data_is_a_one_line_parameter_error(invalid_data: Path) -> None:
         check_parameters(SEED_ORG, SEED_YEAR, invalid_data)
     assert "invalid" in str(err.value) and "\n" not in str(err.value)
     assert "ita-analysis check" in str(err.value)
+
+
+def test_another_organisations_invalid_rows_do_not_stop_this_report(tmp_path: Path) -> None:
+    """As in a batch: the report of an organisation whose rows are valid is made; the one
+    whose rows are not says so, in one line."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "make_malformed", Path(__file__).parent / "fixtures" / "make_malformed.py")
+    mm = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("make_malformed", mm)
+    spec.loader.exec_module(mm)
+    tables = mm.base_tables()
+    tables["scores"][15][3] = "101"  # a score of demo-tuayang
+    mm.write_folder(tmp_path, tables)
+    params, dataset = check_parameters(mm.NONGSAENG, 2565, tmp_path)
+    assert params.org_id == mm.NONGSAENG and list(dataset.excluded) == [mm.DEMO]
+    with pytest.raises(ParameterError) as err:
+        check_parameters(mm.DEMO, 2565, tmp_path)
+    message = str(err.value)
+    assert f"the data of organisation '{mm.DEMO}'" in message and "\n" not in message
+    assert "row 16, column 'score': got '101'" in message and "ita-analysis check" in message
 
 
 def test_cli_report_prints_one_line_errors(capsys: pytest.CaptureFixture[str],
