@@ -132,8 +132,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(f"{dataset.source}: valid; {len(contradictions)} contradiction(s), "
               f"{len(findings) - len(contradictions)} notice(s)")
-        for f in findings:
-            print(f"  - {f.severity}: {f.org_id} {f.fiscal_year}: {f.message}")
+        for f in findings:  # a measure's name may hold line breaks: one line per finding
+            print(f"  - {f.severity}: {f.org_id} {f.fiscal_year}: {' '.join(f.message.split())}")
     return EXIT_CONTRADICTIONS if contradictions else EXIT_OK
 
 

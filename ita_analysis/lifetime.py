@@ -71,14 +71,21 @@ def _parent_death_signal(signum: int) -> bool:
         return False
 
 
-def _alive(pid: int) -> bool:
+def running(pid: int) -> bool:
+    """Whether process ``pid`` runs here: a zombie (ended, not yet reaped, as an orphan is
+    where the container's first process reaps nothing) does not."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except OSError:
+    except OSError:  # another user's process (EPERM): it runs
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            state = fh.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc here: kill(0) said it exists
+    return state not in ("Z", "X")
 
 
 def _stop_self(signum: int) -> None:
@@ -109,7 +116,7 @@ def _watch(pid: int, signum: int) -> None:
         finally:
             os.close(fd)
     else:
-        while _alive(pid):
+        while running(pid):
             time.sleep(POLL_S)
     _stop_self(signum)
 
@@ -126,4 +133,4 @@ def die_with_parent(pid: int, signum: int = signal.SIGTERM) -> None:
                      daemon=True).start()
 
 
-__all__ = ["STOP_SIGNALS", "Terminated", "die_with_parent", "stop_signals"]
+__all__ = ["STOP_SIGNALS", "Terminated", "die_with_parent", "running", "stop_signals"]

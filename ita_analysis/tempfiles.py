@@ -27,6 +27,8 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .lifetime import running
+
 TEMP_NAME = re.compile(r"^\.(?P<stem>.+)\.(?P<nonce>[0-9a-f]{8})"
                        r"(?:-(?P<host>[0-9a-f]{6})-(?P<pid>[0-9]{1,10}))?\.tmp(?P<ext>\.[^.]+)?$")
 _OWNER = threading.local()  # the nonce a batch job's files carry, in the thread that runs it
@@ -66,18 +68,6 @@ def temp_path(target: Path, token: str | None = None) -> Path:
     return target.with_name(f".{stem or ext}.{token}.tmp{dot}{ext if stem else ''}")
 
 
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: it runs
-        return True
-    except OSError:
-        return True
-    return True
-
-
 def writer_gone(path: Path) -> bool | None:
     """True when the process that writes this temporary file has ended, False while it runs,
     None when that cannot be known here (another host, or a name without its writer)."""
@@ -85,7 +75,7 @@ def writer_gone(path: Path) -> bool | None:
     if found is None or found["pid"] is None or found["host"] != host_id():
         return None
     pid = int(found["pid"])
-    return pid != os.getpid() and not _running(pid)
+    return pid != os.getpid() and not running(pid)
 
 
 def remove_temps(folders: Iterable[Path], *, nonce: str | None = None,

@@ -16,6 +16,7 @@ drawn output.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -767,3 +768,47 @@ def test_sigterm_of_report_removes_its_staging_files_and_its_kernel(tmp_path: Pa
     while marked_processes(mark) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert marked_processes(mark) == []
+
+
+def test_after_kill_9_of_a_whole_batch_the_next_run_removes_its_leftovers(
+        tmp_path: Path) -> None:
+    """Every process of the batch killed at once (its process group): nothing could clean
+    up, so temporary files stay; the next run removes them at once (their writers are gone)
+    and renders what is missing."""
+    orgs = _orgs(2)
+    data = small_province(tmp_path / "data", orgs)
+    out = tmp_path / "outputs"
+    notebook = slow_notebook(tmp_path, 60)
+    env, mark = marked_env()
+    proc = subprocess.Popen(_command(data, out, "--jobs", "2", "--notebook", str(notebook)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                            cwd=tmp_path, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while len(temp_files(out)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        victims = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
+                   and _has_mark(int(p.name), mark)]
+        for pid in victims:  # the batch, its workers and the kernels in their own sessions
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    left = temp_files(out)
+    assert len(left) >= 2  # nobody cleaned up
+    rerun = batch(data, out, "--jobs", "2")
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr[-3000:]
+    assert temp_files(out) == []
+    assert set(statuses(out).values()) == {"done"}
+    assert_whole_reports(out)
+
+
+def _has_mark(pid: int, mark: str) -> bool:
+    try:
+        return f"ITA_TEST_MARK={mark}".encode() in Path(f"/proc/{pid}/environ").read_bytes() \
+            .split(b"\0")
+    except OSError:
+        return False
