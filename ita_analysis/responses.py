@@ -60,6 +60,7 @@ from .tables import (
     check_text_bytes,
     column_letter,
     column_name,
+    decode,
     read_bytes,
     read_table,
     sep_directive,
@@ -360,13 +361,8 @@ _EXTRA = ("\x00+1", "\x00+2")  # columns past the header's: a row with more fiel
 def _head_text(head: bytes, file: str) -> str:
     """The decoded start of a CSV file (whole lines only)."""
     check_text_bytes(head, file)
-    cut = head[:head.rfind(b"\n") + 1] if len(head) == _HEAD_BYTES and b"\n" in head else head
-    for encoding in ENCODINGS:
-        try:
-            return cut.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise TableError(Problem(file, None, None, None, ENCODING_EXPECTED))
+    return decode(head[:head.rfind(b"\n") + 1] if len(head) == _HEAD_BYTES and b"\n" in head
+                  else head, file)
 
 
 def _unnamed_or_ragged(frame: pd.DataFrame, file: str, width: int, header_row: int

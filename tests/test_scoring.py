@@ -310,7 +310,11 @@ def half_up_hundredths(x: Fraction) -> int:
 
 def reference_score(hundredths: list[int], year: int) -> dict[str, object]:
     """Score ten indicators given in whole hundredths (9961 = 99.61), exactly."""
-    value = {n: Fraction(h, 100) for n, h in enumerate(hundredths, start=1)}
+    return reference_of({n: Fraction(h, 100) for n, h in enumerate(hundredths, start=1)}, year)
+
+
+def reference_of(value: dict[int, Fraction], year: int) -> dict[str, object]:
+    """Score ten indicators given as exact fractions."""
     tools = {code: sum(value[n] for n in numbers) / len(numbers)
              for code, numbers in TOOLS.items()}
     overall = sum(WEIGHTS[code] * tools[code] for code in TOOLS)
@@ -434,16 +438,7 @@ def test_row_order_of_the_input_does_not_matter():
 
 def reference_decimal_score(texts: list[str], year: int) -> dict[str, object]:
     """The Fraction method above, from scores as written (any number of decimals)."""
-    value = {n: Fraction(t) for n, t in enumerate(texts, start=1)}
-    tools = {code: sum(value[n] for n in numbers) / len(numbers)
-             for code, numbers in TOOLS.items()}
-    overall = sum(WEIGHTS[code] * tools[code] for code in TOOLS)
-    tools_h = {code: half_up_hundredths(t) for code, t in tools.items()}
-    overall_h = half_up_hundredths(overall)
-    grade = next(label for label, low, high, floor in BANDS[year]
-                 if low <= overall_h <= high
-                 and (floor is None or all(h >= floor for h in tools_h.values())))
-    return {"tools_h": tools_h, "overall_h": overall_h, "grade": grade}
+    return reference_of({n: Fraction(t) for n, t in enumerate(texts, start=1)}, year)
 
 
 def test_84_9949999_everywhere_grades_84_99_not_85_00():
