@@ -527,7 +527,7 @@ def fingerprint_summary(org_id: str, fiscal_year: int, *, data_dir: str | Path |
     None when the data cannot be read (``render_report`` then says what is wrong)."""
     try:
         folder = str(Path(data_dir).expanduser().resolve()) if data_dir else ""
-        dataset = load_dataset(folder or None)
+        dataset = load_dataset(folder or None, isolate=True)  # as the batch reads it
         parts = Fingerprints(dataset, data_dir=folder, digits=digits, pdf=pdf,
                              report_date=str(report_date or ""), notebook=notebook,
                              only=[org_id]).parts(org_id, int(fiscal_year))

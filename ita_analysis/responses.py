@@ -274,10 +274,11 @@ def _coded_file(path: Path, wanted: Sequence[str], required: Sequence[str]) -> _
         coded = _coded_frame(frame.drop(columns=ROW), wanted, frame[ROW].to_numpy())
         coded.sheet = table.sheet
         coded.first_row = table.header_row + 1
-        cells = frame.set_index(ROW)
-        coded.problems = [table.problem(row, column, str(cells.at[row, column]), expected)
-                          for (row, column), expected in sorted(table.notes.items())
-                          if column in wanted]
+        if table.notes:  # Excel errors, formulas without a saved result
+            cells = frame.set_index(ROW)
+            coded.problems = [table.problem(row, column, str(cells.at[row, column]), expected)
+                              for (row, column), expected in sorted(table.notes.items())
+                              if column in wanted]
         return coded
     if suffix == ".parquet":
         return _coded_parquet(path, wanted)
