@@ -47,11 +47,20 @@ made from, which is what it records), the run time, and the date when ``--date``
 (an unchanged report keeps the date it was made on). The package version stands for its code:
 after editing the code of a checkout without a new version, use ``--force``.
 
-The data folder is validated as a whole before anything runs (the same rules as
-``ita-analysis check``): an invalid folder stops the batch with exit 2, since a report computed
-from a folder the checker rejects would publish figures from bad data. A report fails on its
-own when its notebook raises or its kernel dies or times out, when printing its PDF fails, or
-when an organisation named with ``--org`` has no scores that year.
+The data folder is validated before anything runs (the same rules as ``ita-analysis check``).
+Problems confined to one organisation's rows (a missing indicator, a score of 101) fail that
+organisation's report alone, recorded in ``batch.json`` with every problem, and leave it out
+of the data the others are made from (their ranks among peers, say); the others render and the
+batch exits 1. A problem of a whole file (a missing column, an unreadable file) or of a row
+without a valid ``org_id`` stops the batch with exit 2, since no report could be trusted. A
+report also fails on its own when its notebook raises or its kernel dies or times out, when
+printing its PDF fails (or the disk fills: nothing partial is kept, and batch.json is still
+written), or when an organisation named with ``--org`` has no scores that year.
+
+The batch cleans up only what it made: its jobs' temporary files carry the job's nonce
+(``tempfiles``), so neither an interrupted batch nor the next one removes a concurrent
+``ita-analysis report``'s files; leftovers of killed processes are removed once their writer is
+gone. Its workers end with it, even when it is killed with ``kill -9`` (``lifetime``).
 """
 
 from __future__ import annotations
@@ -73,7 +82,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
@@ -81,9 +90,11 @@ from typing import IO, Any
 import pandas as pd
 
 from . import __version__
-from .dataset import Dataset, load_dataset
+from .dataset import ORG_ID, ORG_ID_EXPECTED, Dataset, load_dataset
 from .engine import ENGINE_NAME, check_engine
-from .errors import ItaError, ParameterError
+from .errors import ItaError, ParameterError, describe_os_error
+from .lifetime import die_with_parent
+from .tempfiles import atomic_write_text, check_out_dir, new_nonce, owned_by, remove_temps
 from .thai import check_digits
 
 BATCH_SCHEMA = "ita-analysis/batch/1"
@@ -132,6 +143,8 @@ class Job:
     fingerprint: str = ""
     fingerprint_parts: tuple[tuple[str, str], ...] = ()
     reason: str = ""  # why it is rendered: new, forced, changed: …
+    nonce: str = ""  # the job's temporary files carry it: the batch removes exactly those
+    folder_existed: bool = True  # its folder was there before the batch (never removed then)
 
     @property
     def folder(self) -> Path:
@@ -153,6 +166,7 @@ class JobResult:
     reason: str = ""
     paths: dict[str, str] = field(default_factory=dict)
     worker: dict[str, Any] = field(default_factory=dict)
+    problems: list[dict[str, Any]] = field(default_factory=list)  # its invalid data, if so
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "duration_s": round(self.duration_s, 3)}
@@ -193,12 +207,14 @@ def run_one(job: Job) -> JobResult:
     thread = threading.get_ident()
     _CURRENT_JOBS[thread], start = job, time.perf_counter()
     try:
-        files = render_report(
-            job.org_id, job.fiscal_year, data_dir=job.data_dir or None, out_dir=job.out_dir,
-            digits=job.digits, report_date=job.report_date, pdf=job.pdf, notebook=job.notebook,
-            timeout=job.timeout, engine_name=job.engine_name,
-            extra_summary={"fingerprint": job.fingerprint,
-                           "fingerprint_parts": dict(job.fingerprint_parts)})
+        with owned_by(job.nonce) if job.nonce else contextlib.nullcontext():
+            files = render_report(
+                job.org_id, job.fiscal_year, data_dir=job.data_dir or None,
+                out_dir=job.out_dir, digits=job.digits, report_date=job.report_date,
+                pdf=job.pdf, notebook=job.notebook, timeout=job.timeout,
+                engine_name=job.engine_name,
+                extra_summary={"fingerprint": job.fingerprint,
+                               "fingerprint_parts": dict(job.fingerprint_parts)})
     except ItaError as exc:
         error = " ".join(str(exc).split())
     except Exception as exc:  # a bug, but still this report's failure only
@@ -236,27 +252,40 @@ def _kill_children() -> None:
     # its parent, JPY_PARENT_PID).
 
 
-def _worker_stop(signum: int, frame: object) -> None:
-    """SIGTERM in a worker: kill the kernel, remove the job's temporary files, exit now.
+def forget_job(job: Job) -> None:
+    """Remove what a stopped job left: its own temporary files (by its nonce: never another
+    process's) and its folder, if the batch made it and it is empty."""
+    clean_temps([job.folder], nonce=job.nonce or None)
+    if not job.folder_existed:
+        with contextlib.suppress(OSError):
+            job.folder.rmdir()  # only if empty
+
+
+def stop_worker(signum: int, frame: object) -> None:
+    """SIGTERM in a worker (from the batch, or because the batch is gone): kill the kernel,
+    remove the job's temporary files, exit now.
 
     Exiting from the handler (rather than unwinding through papermill's event loop and the
     kernel's sockets) is prompt and quiet. A report is never half moved into place: its files
     are renamed one by one with summary.json last, and without a new summary.json the batch
     renders it again.
     """
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: both parent-death watches may fire
     _kill_children()
     for job in list(_CURRENT_JOBS.values()):
         with contextlib.suppress(OSError):
-            clean_temps([job.folder])
-            job.folder.rmdir()  # only if this run created it and left nothing
+            forget_job(job)
     os._exit(128 + signum)
 
 
-def _worker_init() -> None:
+def _worker_init(batch_pid: int | None = None) -> None:
     # The batch (the parent) decides what Ctrl-C means: a worker ignores SIGINT (a terminal
-    # sends it to the whole process group) and stops at once on SIGTERM.
+    # sends it to the whole process group) and stops at once on SIGTERM, which it also gets
+    # when the batch ends without stopping it (kill -9): no worker outlives its batch.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _worker_stop)
+    signal.signal(signal.SIGTERM, stop_worker)
+    if batch_pid is not None:
+        die_with_parent(batch_pid)
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -296,7 +325,8 @@ def process_executor(jobs: Sequence[Job], run_one: RunOne, workers: int) -> Iter
     while pending:
         broken: list[Job] = []
         pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending))),
-                                   mp_context=_mp_context(), initializer=_worker_init)
+                                   mp_context=_mp_context(), initializer=_worker_init,
+                                   initargs=(os.getpid(),))
         try:
             futures: dict[Future[JobResult], Job] = {pool.submit(run_one, j): j for j in pending}
             waiting = set(futures)
@@ -486,7 +516,7 @@ def fingerprint_summary(org_id: str, fiscal_year: int, *, data_dir: str | Path |
     None when the data cannot be read (``render_report`` then says what is wrong)."""
     try:
         folder = str(Path(data_dir).expanduser().resolve()) if data_dir else ""
-        dataset = load_dataset(folder or None)
+        dataset = load_dataset(folder or None, isolate=True)  # as the batch reads it
         parts = Fingerprints(dataset, data_dir=folder, digits=digits, pdf=pdf,
                              report_date=str(report_date or ""), notebook=notebook,
                              only=[org_id]).parts(org_id, int(fiscal_year))
@@ -523,30 +553,23 @@ def batch_lock(out_dir: Path) -> Iterator[Path]:
         os.close(fd)  # releases the lock
 
 
-def clean_temps(folders: Iterable[Path], *, older_than: float = 0.0) -> list[Path]:
-    """Remove the report staging's temporary files (``.<name>.<token>.tmp.<ext>``) in
-    ``folders`` that were last written more than ``older_than`` seconds ago."""
-    from .report.render import STAGING_TEMP
-
-    removed, now = [], time.time()
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in folder.iterdir():
-            if not STAGING_TEMP.match(path.name) or not path.is_file():
-                continue
-            with contextlib.suppress(FileNotFoundError):
-                if now - path.stat().st_mtime >= older_than:
-                    path.unlink()
-                    removed.append(path)
-    return removed
+def clean_temps(folders: Iterable[Path], *, older_than: float = 0.0,
+                nonce: str | None = None) -> list[Path]:
+    """Remove temporary files (``tempfiles``) in ``folders``: with ``nonce``, exactly those of
+    that job; else the leftovers: files whose writing process has ended (at once), and files
+    whose writer cannot be known (another host, an older name) last written more than
+    ``older_than`` seconds ago. A running process's files are never removed."""
+    return remove_temps(folders, nonce=nonce, older_than=older_than)
 
 
 def clean_leftovers(out_dir: Path, year: int) -> list[Path]:
     """Temporary files that killed processes left in ``<out>``, ``<out>/<year>`` and its
     report folders."""
     year_dir = out_dir / str(year)
-    reports = [p for p in year_dir.iterdir() if p.is_dir()] if year_dir.is_dir() else []
+    try:
+        reports = [p for p in year_dir.iterdir() if p.is_dir()] if year_dir.is_dir() else []
+    except OSError:
+        reports = []
     return [*clean_temps([out_dir, year_dir], older_than=STALE_TOP_AFTER_S),
             *clean_temps(reports, older_than=STALE_AFTER_S)]
 
@@ -592,7 +615,8 @@ def _matches(value: object, wanted: Sequence[str], prefix: str) -> bool:
 
 
 def select_orgs(dataset: Dataset, year: int, *, provinces: Sequence[str] = (),
-                org_types: Sequence[str] = (), orgs: Sequence[str] = ()) -> list[str]:
+                org_types: Sequence[str] = (), orgs: Sequence[str] = (),
+                allow_none: bool = False) -> list[str]:
     """The organisations to report on: those with scores in ``year`` (or those named with
     ``orgs``, kept even without scores so that they fail clearly), narrowed by province and type.
     A province may be given with or without its "จังหวัด" prefix."""
@@ -611,7 +635,7 @@ def select_orgs(dataset: Dataset, year: int, *, provinces: Sequence[str] = (),
             if org_types and not _matches(row["org_type"], org_types, ""):
                 continue
         chosen.append(org)
-    if not chosen:
+    if not chosen and not allow_none:
         wanted = [f"--province {' '.join(provinces)}" if provinces else "",
                   f"--org-type {' '.join(org_types)}" if org_types else ""]
         known = sorted({str(p) for p in table.loc[table["org_id"].isin(scored), "province"]})
@@ -620,6 +644,27 @@ def select_orgs(dataset: Dataset, year: int, *, provinces: Sequence[str] = (),
             + (f" matches {' '.join(w for w in wanted if w)}" if any(wanted) else "")
             + (f"; provinces with scores that year: {', '.join(known)}" if known else ""))
     return chosen
+
+
+def excluded_in_scope(dataset: Dataset, year: int, *, provinces: Sequence[str] = (),
+                      org_types: Sequence[str] = (), orgs: Sequence[str] = ()) -> list[str]:
+    """Organisations of the selection that the data set left out because their own rows are
+    invalid (``load_dataset(isolate=True)``): named with ``orgs``, or with rows of ``year`` (or
+    rows whose year could not be read) in the province and type asked for."""
+    found = []
+    for org, left in sorted(dataset.excluded.items()):
+        if orgs:
+            if org in orgs:
+                found.append(org)
+            continue
+        if left.years and year not in left.years:
+            continue
+        if provinces and not _matches(left.province, provinces, "จังหวัด"):
+            continue
+        if org_types and not _matches(left.org_type, org_types, ""):
+            continue
+        found.append(org)
+    return found
 
 
 # -- signals -----------------------------------------------------------------------------------
@@ -728,31 +773,37 @@ def _check_executor(executor: str | Executor, scheduler: str | None) -> None:
 
 
 def _check_options(year: int, digits: str, report_date: str, jobs: int, pdf: bool,
-                   notebook: str | Path | None, data_dir: str | Path | None = None) -> None:
+                   notebook: str | Path | None, timeout: int | None = 600,
+                   orgs: Sequence[str] = (), data_dir: str | Path | None = None) -> None:
     from .framework import framework_path
     from .report.browser import CHROMIUM
+    from .report.context import parse_report_date
 
     try:
         framework_path(year, data_dir)  # the data folder's own frameworks/<year>.yaml counts
     except ItaError as exc:
         raise ParameterError(" ".join(str(exc).split())) from None
     check_digits(digits)
-    if report_date:
-        try:
-            date.fromisoformat(report_date)
-        except ValueError:
-            raise ParameterError(f"--date must be an ISO date such as 2022-12-15 (CE); "
-                                 f"got {report_date!r}") from None
+    from .report.render import run_time
+
+    try:
+        parse_report_date(report_date, year, run_time().date())
+    except ParameterError as exc:
+        raise ParameterError(f"--date: {exc}") from None
     if jobs < 1:
         raise ParameterError(f"--jobs must be 1 or more; got {jobs}")
+    if timeout is not None and timeout < 1:
+        raise ParameterError(f"--timeout must be 1 second or more (the longest a notebook cell "
+                             f"may run); got {timeout}")
+    for org in orgs:
+        if not ORG_ID.fullmatch(org):
+            raise ParameterError(f"--org {org!r} is not an organisation id: expected "
+                                 f"{ORG_ID_EXPECTED}")
     if pdf and not Path(CHROMIUM).is_file():
         raise ParameterError(f"--pdf needs Chromium at {CHROMIUM} (Debian: apt-get install "
                              "chromium)")
     if notebook is not None and not Path(notebook).is_file():
         raise ParameterError(f"report notebook {notebook} not found")
-    from .report.render import run_time
-
-    run_time()  # an invalid SOURCE_DATE_EPOCH fails the batch, not every report
 
 
 def run_batch(
@@ -785,22 +836,30 @@ def run_batch(
     one with ``jobs`` workers, or the one whose scheduler is at ``scheduler``; see
     ``ita_analysis.dask_executor``) or an ``Executor``.
     """
-    from .index import atomic_write_text, write_indexes
+    from .index import write_indexes
 
     out, err = out or sys.stdout, err or sys.stderr
     year = int(fiscal_year)
     workers = default_jobs() if jobs is None else int(jobs)
     folder = str(Path(data_dir).expanduser().resolve()) if data_dir else ""
-    _check_options(year, digits, report_date, workers, pdf, notebook, folder or None)
+    _check_options(year, digits, report_date, workers, pdf, notebook, timeout, orgs,
+                   folder or None)
     check_engine(engine_name)
     _check_executor(executor, scheduler)
+    out_path = check_out_dir(Path(out_dir)).resolve()
     run = EXECUTORS[executor] if isinstance(executor, str) else executor
     if executor == "dask":
         run = functools.partial(run, scheduler=scheduler or None)
     nb = str(Path(notebook).resolve()) if notebook is not None else None
-    dataset = load_dataset(folder or None)  # an invalid folder stops here (exit 2)
-    chosen = select_orgs(dataset, year, provinces=provinces, org_types=org_types, orgs=orgs)
-    out_path = Path(out_dir).resolve()
+    # a problem of a whole file stops here (exit 2); an organisation whose own rows are
+    # invalid is left out of the data set and fails alone
+    dataset = load_dataset(folder or None, isolate=True)
+    invalid = excluded_in_scope(dataset, year, provinces=provinces, org_types=org_types,
+                                orgs=orgs)
+    valid_orgs = [o for o in orgs if o not in dataset.excluded]
+    chosen = [] if invalid and orgs and not valid_orgs else select_orgs(
+        dataset, year, provinces=provinces, org_types=org_types, orgs=valid_orgs,
+        allow_none=bool(invalid))
     started, clock = datetime.now().astimezone().replace(microsecond=0), time.perf_counter()
 
     with batch_lock(out_path):
@@ -809,13 +868,15 @@ def run_batch(
                               report_date=report_date, notebook=nb,
                               only=chosen if len(chosen) < 50 else None)
         planned: list[Job] = []
-        results: dict[str, JobResult] = {}
+        results: dict[str, JobResult] = {org: _invalid_result(dataset, org, year)
+                                         for org in invalid}
         for org in chosen:
             parts = prints.parts(org, year)
             job = Job(org_id=org, fiscal_year=year, out_dir=str(out_path), data_dir=folder,
                       digits=digits, pdf=pdf, report_date=report_date, notebook=nb,
                       engine_name=engine_name, timeout=timeout, fingerprint=combine(parts),
-                      fingerprint_parts=tuple(sorted(parts.items())))
+                      fingerprint_parts=tuple(sorted(parts.items())), nonce=new_nonce())
+            job = replace(job, folder_existed=job.folder.exists())
             render, why = _plan(job, force)
             if render:
                 planned.append(replace(job, reason=why))
@@ -823,6 +884,7 @@ def run_batch(
                 results[org] = JobResult(org, year, "skipped", reason=why, paths=_paths(
                     job, [("html", "report.html"), ("notebook", "report.ipynb"),
                           ("summary", "summary.json"), ("pdf", "report.pdf")]))
+        chosen = [*chosen, *invalid]
         n_workers = max(1, min(workers, len(planned))) if planned else 0
         where = (f"on the Dask cluster at {scheduler}" if scheduler
                  else f"with {n_workers} job(s)"
@@ -830,8 +892,10 @@ def run_batch(
         progress = Progress(year, len(planned), tty=err.isatty() if tty is None else tty,
                             out=out, err=err)
         if not progress.tty:
-            progress.line(f"batch {year}: {len(chosen)} report(s), {len(results)} unchanged, "
-                          f"{len(planned)} to render {where}")
+            progress.line(f"batch {year}: {len(chosen)} report(s), "
+                          f"{len(results) - len(invalid)} unchanged, "
+                          + (f"{len(invalid)} with invalid data, " if invalid else "")
+                          + f"{len(planned)} to render {where}")
         for r in results.values():
             progress.report(r)
         with _Signals() as signals:
@@ -848,10 +912,8 @@ def run_batch(
                 signals.armed = False
                 progress.close()
             unfinished = [job for job in planned if job.org_id not in results]
-            for job in unfinished:  # a killed worker's leftovers
-                clean_temps([job.folder])
-                with contextlib.suppress(OSError):
-                    job.folder.rmdir()  # only if empty
+            for job in unfinished:  # a killed worker's leftovers: its own, nobody else's
+                forget_job(job)
                 results[job.org_id] = JobResult(job.org_id, year, "interrupted",
                                                 reason=job.reason)
             ordered = [results[o] for o in chosen]
@@ -859,7 +921,7 @@ def run_batch(
             status = (128 + signals.received if signals.received is not None
                       else EXIT_FAILED if counts["failed"] else EXIT_OK)
             record = out_path / str(year) / BATCH_RECORD
-            atomic_write_text(record, json.dumps({
+            record_error = _write_record(record, {
                 "schema": BATCH_SCHEMA,
                 "fiscal_year": year,
                 "status": "interrupted" if signals.received is not None else "complete",
@@ -880,22 +942,47 @@ def run_batch(
                                "force": force, "notebook": nb},
                 "counts": {k: counts[k] for k in ("done", "failed", "skipped", "interrupted")},
                 "reports": [r.as_dict() for r in ordered],
-            }, ensure_ascii=False, indent=2) + "\n")
+            })
             index_error = ""
             try:
                 write_indexes(out_path, digits=check_digits(digits))
-            except Exception as exc:  # the reports stand; say so and fail the batch
+            except OSError as exc:  # the reports stand; say so and fail the batch
+                index_error = describe_os_error(exc)
+            except Exception as exc:
                 index_error = f"{type(exc).__name__}: {exc}"
-                if status == EXIT_OK:
-                    status = EXIT_FAILED
+            if (index_error or record_error) and status == EXIT_OK:
+                status = EXIT_FAILED
         _print_summary(out, year, ordered, counts, where, time.perf_counter() - clock,
-                       record, out_path, index_error, signals.received)
+                       record, out_path, index_error, signals.received, record_error)
+        if record_error:
+            print(f"ita-analysis: error: {BATCH_RECORD} not written: {record_error}", file=err)
+        if index_error:
+            print(f"ita-analysis: error: the index not written: {index_error}", file=err)
         return BatchOutcome(status, ordered, record, signals.received)
+
+
+def _write_record(record: Path, content: dict[str, Any]) -> str:
+    """Write batch.json whole (or not at all); what went wrong, or ""."""
+    try:
+        atomic_write_text(record, json.dumps(content, ensure_ascii=False, indent=2) + "\n")
+    except OSError as exc:
+        return describe_os_error(exc)
+    return ""
+
+
+def _invalid_result(dataset: Dataset, org: str, year: int) -> JobResult:
+    """The result of an organisation left out because its own rows are invalid."""
+    problems = dataset.excluded[org].problems
+    first = " ".join(str(problems[0]).split()) if problems else "unknown problem"
+    return JobResult(org, year, "failed", reason="invalid data",
+                     error=f"its data are invalid: {len(problems)} problem(s) in its own rows; "
+                           f"first: {first}",
+                     problems=[p.as_dict() for p in problems])
 
 
 def _print_summary(out: IO[str], year: int, results: list[JobResult], counts: Counter[str],
                    where: str, elapsed: float, record: Path, out_path: Path,
-                   index_error: str, signum: int | None) -> None:
+                   index_error: str, signum: int | None, record_error: str = "") -> None:
     def p(text: str) -> None:
         print(text, file=out)
 
@@ -920,7 +1007,7 @@ def _print_summary(out: IO[str], year: int, results: list[JobResult], counts: Co
         for r in failed:
             kept = f" (kept {r.paths['failed_notebook']})" if "failed_notebook" in r.paths else ""
             p(f"  {r.org_id.ljust(w)}  {r.duration_s:6.2f}s  {r.error}{kept}")
-    p(f"record: {record}")
+    p(f"record: NOT written: {record_error}" if record_error else f"record: {record}")
     if index_error:
         p(f"index: NOT written: {index_error}")
     else:
@@ -1000,5 +1087,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
 __all__ = ["EXECUTORS", "BatchLockedError", "BatchOutcome", "Executor", "Fingerprints",
            "Interrupted", "Job", "JobResult", "RunOne", "add_batch_parser",
            "add_engine_argument", "batch_lock", "clean_leftovers", "clean_temps", "cmd_batch",
-           "combine", "dask_executor", "fingerprint_summary", "process_executor", "run_batch",
-           "run_one", "select_orgs"]
+           "combine", "dask_executor", "excluded_in_scope", "fingerprint_summary",
+           "forget_job", "process_executor", "run_batch", "run_one", "select_orgs",
+           "stop_worker"]

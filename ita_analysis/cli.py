@@ -1,12 +1,16 @@
 """The ``ita-analysis`` command: score and check ITA data from the shell.
 
-Exit codes: 0 success (``check``: clean), 1 contradictions found, 2 invalid input or usage.
+Exit codes: 0 success (``check``: clean), 1 contradictions found, 2 invalid input or usage
+(or any other error that stopped the command: one line says what), 130 Ctrl-C, 143 SIGTERM,
+129 SIGHUP, 141 a closed pipe on standard output. Never a traceback, unless ``ITA_DEBUG=1``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,7 +19,8 @@ import pandas as pd
 
 from . import __version__
 from .dataset import Dataset, load_dataset
-from .errors import DataValidationError, ItaError, ParameterError
+from .errors import DataValidationError, ItaError, ParameterError, Problem, describe_os_error
+from .lifetime import Terminated, stop_signals
 from .reconcile import reconcile
 from .scoring import result_records, score_table
 from .thai import format_score
@@ -137,8 +142,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(f"{dataset.source}: valid; {len(contradictions)} contradiction(s), "
               f"{len(findings) - len(contradictions)} notice(s)")
-        for f in findings:
-            print(f"  - {f.severity}: {f.org_id} {f.fiscal_year}: {f.message}")
+        for f in findings:  # a measure's name may hold line breaks: one line per finding
+            print(f"  - {f.severity}: {f.org_id} {f.fiscal_year}: {' '.join(f.message.split())}")
     return EXIT_CONTRADICTIONS if contradictions else EXIT_OK
 
 
@@ -166,12 +171,19 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .batch import fingerprint_summary
+    from .batch import STALE_AFTER_S, clean_temps, fingerprint_summary
     from .engine import check_engine, thread_kernels
     from .index import write_indexes
-    from .report.render import render_report  # papermill and nbconvert load only here
+    from .report.context import check_parameters
+    from .report.render import render_report, report_folder  # papermill, nbconvert load here
+    from .tempfiles import check_out_dir
 
     check_engine(args.engine)
+    check_out_dir(args.out)
+    params, _ = check_parameters(args.org, args.year, args.data or "", args.digits, args.date)
+    # what a killed run left in this report's folder (never a running process's files)
+    clean_temps([report_folder(args.out, params.fiscal_year, params.org_id)],
+                older_than=STALE_AFTER_S)
     fingerprint = fingerprint_summary(args.org, args.year, data_dir=args.data,
                                       digits=args.digits, report_date=args.date, pdf=args.pdf)
     warm_before = {id(k) for k in thread_kernels() if k.running}
@@ -185,7 +197,11 @@ def cmd_report(args: argparse.Namespace) -> int:
                 kernel.shutdown()
     for path in files.all():
         print(path)
-    write_indexes(args.out, digits=args.digits)  # <out>/index.html and <out>/<year>/index.html
+    try:  # <out>/index.html and <out>/<year>/index.html
+        write_indexes(args.out, digits=args.digits)
+    except OSError as exc:
+        raise ItaError(f"the report is written, the index is not: {describe_os_error(exc)}"
+                       ) from None
     return EXIT_OK
 
 
@@ -212,12 +228,21 @@ def _add_portfolio(sub: argparse._SubParsersAction) -> None:
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
     from .portfolio_render import render_portfolio  # papermill and nbconvert load only here
+    from .tempfiles import check_out_dir
+
+    check_out_dir(args.out)
 
     files = render_portfolio(args.year, data_dir=args.data, out_dir=args.out,
                              province=args.province, district=args.district,
                              org_type=args.org_type, digits=args.digits)
     for path in files.all():
         print(path)
+    for org in files.left_out:
+        problems = org["problems"]
+        first = Problem(**problems[0]) if problems else "unknown problem"
+        print(f"ita-analysis: notice: {org['org_id']} is left out of the portfolio: its data "
+              f"are invalid ({len(problems)} problem(s) in its own rows; first: {first})",
+              file=sys.stderr)
     return EXIT_OK
 
 
@@ -292,16 +317,58 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     return EXIT_INVALID if problems else EXIT_OK
 
 
+def _say(text: str) -> None:
+    """One line on standard error, even when standard error is closed."""
+    try:
+        print(text, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
+def _stdout_gone() -> None:
+    """Standard output's reader has gone (``| head -1``): send what is left nowhere, so that
+    Python's final flush does not complain about the closed pipe either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure is one line on standard error and an exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    debug = os.environ.get("ITA_DEBUG") == "1"
     try:
-        return int(args.func(args))
+        with stop_signals():
+            return int(args.func(args))
     except DataValidationError as exc:
-        print(f"ita-analysis: {exc}", file=sys.stderr)
+        _say(f"ita-analysis: {exc}")
         return EXIT_INVALID
     except ItaError as exc:
-        print(f"ita-analysis: error: {exc}", file=sys.stderr)
+        _say(f"ita-analysis: error: {' '.join(str(exc).split())}")
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        _say("ita-analysis: interrupted (Ctrl-C); nothing half-written was kept")
+        return 128 + signal.SIGINT
+    except Terminated as exc:
+        _say(f"ita-analysis: {exc}; nothing half-written was kept")
+        return 128 + exc.signum
+    except BrokenPipeError:
+        _stdout_gone()
+        return 128 + signal.SIGPIPE
+    except OSError as exc:
+        if debug:
+            raise
+        _say(f"ita-analysis: error: {describe_os_error(exc)}")
+        return EXIT_INVALID
+    except Exception as exc:  # a bug: still one line, and the way to see more
+        if debug:
+            raise
+        detail = " ".join(str(exc).split())[:300]
+        _say(f"ita-analysis: error: unexpected {type(exc).__name__}: {detail} (a bug: please "
+             "report it; ITA_DEBUG=1 shows the traceback)")
         return EXIT_INVALID
 
 

@@ -48,8 +48,9 @@ from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 from distributed.scheduler import KilledWorker
 
 from . import __version__
-from .batch import Job, JobResult, RunOne, _worker_stop
+from .batch import Job, JobResult, RunOne, stop_worker
 from .errors import ItaError
+from .lifetime import die_with_parent
 
 CLOSE_TIMEOUT_S = 20
 PLUGIN_NAME = "ita-analysis-local-worker"
@@ -63,17 +64,24 @@ class LocalWorker(WorkerPlugin):
     """Set up a worker of the local cluster the batch started, as the process pool sets up its
     workers: Ctrl-C is the batch's to handle (a terminal sends it to every process of the
     group, the workers included), and SIGTERM stops the worker at once, killing its kernel and
-    removing the temporary files of the report it was rendering (``batch._worker_stop``).
+    removing the temporary files of the report it was rendering (``batch.stop_worker``); it
+    gets SIGTERM too when the batch ends without closing the cluster (``kill -9``), so no
+    worker and no kernel outlives the batch.
 
     Not registered on a cluster the batch connects to: its workers' signals are their owner's.
     """
 
     name = PLUGIN_NAME
 
+    def __init__(self, batch_pid: int | None = None) -> None:
+        self.batch_pid = batch_pid
+
     def setup(self, worker: Any) -> None:
         if threading.current_thread() is threading.main_thread():  # the worker's event loop
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.signal(signal.SIGTERM, _worker_stop)
+            signal.signal(signal.SIGTERM, stop_worker)
+            if self.batch_pid is not None:
+                die_with_parent(self.batch_pid)
 
 
 def _worker_version() -> str:
@@ -107,7 +115,7 @@ def _start_local(workers: int) -> tuple[Client, LocalCluster]:
                                    f"{type(exc).__name__}: {exc}") from exc
     try:
         client = Client(cluster, set_as_default=False)
-        client.register_plugin(LocalWorker(), name=PLUGIN_NAME)
+        client.register_plugin(LocalWorker(os.getpid()), name=PLUGIN_NAME)
     except BaseException:
         cluster.close()
         raise

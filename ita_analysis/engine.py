@@ -48,6 +48,7 @@ import atexit
 import json
 import logging
 import os
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -264,22 +265,27 @@ class WarmKernel:
                               f"{self.startup_timeout} s")
 
     def shutdown(self, now: bool = False) -> None:
-        """Stop the kernel (``now``: kill it rather than ask it to exit)."""
+        """Stop the kernel (``now``: kill it rather than ask it to exit). A kernel still
+        booting is killed outright: jupyter_client interrupts a kernel before stopping it,
+        and one interrupted while it imports prints a traceback on the terminal."""
         km, kc = self.km, self.kc
+        booting = self._boot_id is not None
         self.km = self.kc = self._boot_id = None
         if km is None:
             return
         try:
             if kc is not None:
                 kc.stop_channels()
-            _run(self._async_shutdown, km, now)
+            _run(self._async_shutdown, km, now or booting, booting)
         except Exception as exc:  # a kernel that is already gone
             logger.debug("warm kernel shutdown: %s", exc)
 
     @staticmethod
-    async def _async_shutdown(km: Any, now: bool) -> None:
+    async def _async_shutdown(km: Any, now: bool, kill_first: bool = False) -> None:
         try:
-            if await _maybe_await(km.is_alive()):
+            if kill_first and await _maybe_await(km.is_alive()):
+                await _maybe_await(km.signal_kernel(signal.SIGKILL))
+            if await _maybe_await(km.is_alive()) or kill_first:
                 await _maybe_await(km.shutdown_kernel(now=now))
         finally:
             await _maybe_await(km.cleanup_resources())

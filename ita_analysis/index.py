@@ -13,9 +13,7 @@ Files are written atomically (a temporary file beside the target, then ``os.repl
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from . import __version__
+from .tempfiles import atomic_write_text
 from .thai import Digits, apply_digits, check_digits, format_score, to_arabic_digits
 from .thaibreak import CSS as BREAK_CSS
 from .thaibreak import wrap_html
@@ -55,23 +54,6 @@ class Entry:
         parts = (self.name, self.org_id, self.org_type, self.district, self.province,
                  str(self.fiscal_year), self.grade)
         return to_arabic_digits(" ".join(parts)).casefold()
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file named as the report staging names its
-    own (``.<stem>.<token>.tmp.<ext>``), so that a killed writer's leftovers are recognised."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    stem, dot, ext = path.name.rpartition(".")
-    tmp = path.with_name(f".{stem or ext}.{secrets.token_hex(4)}.tmp{dot}{ext if stem else ''}")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _grade_rank(year: int, grade: str, data_dir: str | None = None) -> int:
@@ -265,5 +247,5 @@ def cmd_index(args: Any) -> int:
     return 0
 
 
-__all__ = ["INDEX_NAME", "Entry", "add_index_parser", "atomic_write_text", "cmd_index",
+__all__ = ["INDEX_NAME", "Entry", "add_index_parser", "cmd_index",
            "collect", "render_index", "write_indexes"]

@@ -20,8 +20,8 @@ import yaml
 
 from .errors import FrameworkError, ParameterError
 from .framework import Framework, framework_path, load_framework, load_framework_file
-from .index import atomic_write_text
 from .recommend import RECOMMENDATION_DIR, load_recommendations_file, merged_mapping
+from .tempfiles import atomic_write_text
 from .yearfiles import read_mapping
 
 __all__ = ["NewYear", "new_year", "what_to_check"]

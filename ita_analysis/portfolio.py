@@ -37,7 +37,7 @@ from .errors import ParameterError
 from .framework import Framework
 from .labels import label_columns
 from .national import NationalYear, reported
-from .rounding import MICRO, hundredths_half_up, round2, to_micro
+from .rounding import hundredths_half_up, round2, rounded_hundredths, to_scaled
 from .scoring import indicator_column, rounded_column, score_table
 
 __all__ = [
@@ -426,8 +426,8 @@ def _grades(rows: pd.DataFrame, fw: Framework) -> list[GradeCount]:
 
 def _exact_means(frame: pd.DataFrame) -> np.ndarray:
     """Column means of scores as given, exact, rounded half up to two decimals."""
-    micro = to_micro(frame.to_numpy(dtype=np.float64))
-    return hundredths_half_up(micro.sum(axis=0), len(frame) * MICRO) / 100
+    scaled, scale = to_scaled(frame.to_numpy(dtype=np.float64))
+    return hundredths_half_up(scaled.sum(axis=0), len(frame) * scale) / 100
 
 
 def _tools(rows: pd.DataFrame, fw: Framework) -> list[ToolStat]:
@@ -444,7 +444,7 @@ def _tools(rows: pd.DataFrame, fw: Framework) -> list[ToolStat]:
 def _indicators(rows: pd.DataFrame, fw: Framework) -> list[IndicatorStat]:
     columns = [indicator_column(n) for n in fw.indicator_numbers]
     values = rows[columns]
-    shown = hundredths_half_up(to_micro(values.to_numpy(dtype=np.float64)), MICRO)
+    shown = rounded_hundredths(values.to_numpy(dtype=np.float64))
     below = (shown < int(fw.target * 100)).sum(axis=0)
     means = _exact_means(values)
     stats = [IndicatorStat(number=n, name_th=fw.indicator(n).name_th, tool=fw.tool_of(n).code,
@@ -483,7 +483,7 @@ def _ranking(rows: pd.DataFrame, before: pd.DataFrame) -> tuple[pd.DataFrame, li
 
 def _heat_map(ranked: pd.DataFrame, fw: Framework) -> HeatMap:
     columns = [indicator_column(n) for n in fw.indicator_numbers]
-    shown = hundredths_half_up(to_micro(ranked[columns].to_numpy(dtype=np.float64)), MICRO)
+    shown = rounded_hundredths(ranked[columns].to_numpy(dtype=np.float64))
     return HeatMap(indicators=list(fw.indicator_numbers),
                    tools=[fw.tool_of(n).code for n in fw.indicator_numbers],
                    org_ids=ranked["org_id"].tolist(), labels=ranked["short_name"].tolist(),

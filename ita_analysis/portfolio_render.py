@@ -42,6 +42,9 @@ class PortfolioFiles:
     summary: Path
     annex: Path
     slug: str
+    # organisations of the scope left out because their own rows are invalid, with their
+    # problems (also in the summary and, in words, in the document)
+    left_out: tuple[dict[str, Any], ...] = ()
 
     def all(self) -> list[Path]:
         return [self.notebook, self.html, self.annex, self.summary]
@@ -79,7 +82,13 @@ def _summary(ctx: PortfolioContext, slug: str, files: dict[str, str]) -> dict[st
         "files": files,
         "rules": record(resolve(ctx.params.fiscal_year, ctx.dataset.rules_dir)),
         "portfolio": ctx.portfolio.model_dump(mode="json"),
+        "left_out": _left_out(ctx),
     }
+
+
+def _left_out(ctx: PortfolioContext) -> list[dict[str, Any]]:
+    return [{"org_id": org.org_id, "name": org.name,
+             "problems": [p.as_dict() for p in org.problems]} for org in ctx.left_out]
 
 
 def render_portfolio(
@@ -115,4 +124,5 @@ def render_portfolio(
                               digits=params.digits, summary=_summary(ctx, slug, names),
                               what="portfolio", kernel_name=kernel_name, timeout=timeout)
     return PortfolioFiles(html=written["html"], notebook=written["notebook"],
-                          summary=written["summary"], annex=written["annex"], slug=slug)
+                          summary=written["summary"], annex=written["annex"], slug=slug,
+                          left_out=tuple(_left_out(ctx)))

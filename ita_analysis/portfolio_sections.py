@@ -31,7 +31,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from . import __version__
-from .dataset import Dataset, load_dataset, synthetic_data_dir
+from .dataset import Dataset, Excluded, load_dataset, synthetic_data_dir
 from .errors import DataValidationError, ItaError, ParameterError
 from .framework import Framework, framework_origin, framework_path
 from .narrative import join_thai
@@ -116,13 +116,13 @@ def check_parameters(
         framework_path(year, folder)  # the folder's own frameworks/<year>.yaml counts
     except ItaError as exc:
         raise ParameterError(_one_line(str(exc))) from None
-    try:
-        dataset = load_dataset(folder or synthetic_data_dir())
+    try:  # an organisation whose own rows are invalid is left out (Dataset.excluded)
+        dataset = load_dataset(folder or synthetic_data_dir(), isolate=True)
     except DataValidationError as exc:
         where = folder or "the embedded synthetic data"
         first = _one_line(str(exc.problems[0])) if exc.problems else "unknown problem"
         raise ParameterError(
-            f"the data in {where} is invalid ({len(exc.problems)} problem(s); first: {first}); "
+            f"the data in {where} is invalid ({exc.total} problem(s); first: {first}); "
             f"run `ita-analysis check --data {folder or synthetic_data_dir()}` to list them all"
         ) from None
     scope = resolve_scope(dataset, province or "", district or "", org_type or "", year)
@@ -166,6 +166,28 @@ class PortfolioContext:
     def rows(self) -> pd.DataFrame:
         """The scope's scored rows of the fiscal year, with names and places (for analysts)."""
         return scope_rows(self.dataset, self.table, self.scope, self.params.fiscal_year)
+
+    @cached_property
+    def left_out(self) -> list[Excluded]:
+        """Organisations of the scope left out because their own rows are invalid (what the
+        document and its summary say, so that nobody reads the group as complete)."""
+        s, year = self.scope, self.params.fiscal_year
+        found = []
+        for org in sorted(self.dataset.excluded.values(), key=lambda e: e.org_id):
+            if org.years and year not in org.years:
+                continue
+            if any(want and want != have for want, have in (
+                    (s.province, org.province), (s.district, org.district),
+                    (s.org_type, org.org_type))):
+                continue
+            found.append(org)
+        return found
+
+    @property
+    def left_out_names(self) -> str:
+        """Their names joined as Thai joins a list ("" when one is not known)."""
+        names = [org.name for org in self.left_out]
+        return join_thai(names) if all(names) else ""
 
     @cached_property
     def sections(self) -> dict[str, int]:

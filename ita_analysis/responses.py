@@ -33,10 +33,12 @@ held as a compact frame of integer codes (:data:`ANSWER_COLUMNS`) and scored wit
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -46,12 +48,25 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from .dataset import ORG_ID, Dataset, fiscal_year_error
-from .errors import DataValidationError, ItaError, ParameterError, Problem
+from .dataset import ORG_ID, ORG_ID_EXPECTED, Dataset, fiscal_year_error
+from .errors import MAX_LISTED_PROBLEMS, DataValidationError, ItaError, ParameterError, Problem
 from .framework import Framework, Scale, available_years, load_framework
 from .rollup import rollup_arrays
 from .rounding import MICRO
-from .tables import ROW, TableError, read_table
+from .tables import (
+    ENCODING_EXPECTED,
+    ENCODINGS,
+    ROW,
+    TableError,
+    check_header,
+    check_text_bytes,
+    column_letter,
+    column_name,
+    decode,
+    read_bytes,
+    read_table,
+    sep_directive,
+)
 from .thai import to_arabic_digits
 
 Frameworks = Callable[[int], Framework]
@@ -63,7 +78,6 @@ CHECKLIST_OPTIONAL = ("comment",)
 ANSWER_COLUMNS = ("org_id", "fiscal_year", "tool", "respondent", "question", "level")
 CHECKED_COLUMNS = ("org_id", "fiscal_year", "item", "passed")
 SCORE_COLUMNS = ("org_id", "fiscal_year", "indicator", "score")
-MAX_LISTED_PROBLEMS = 10_000  # a broken national file lists this many, then counts the rest
 _DENSE_LIMIT = 1 << 24  # combination tables up to this size are indexed directly
 _CHUNK = 1 << 22  # rows per pass where a pass would need a large temporary array
 
@@ -247,7 +261,14 @@ class _Table:
     columns: Coded
     names: list[str]  # every column of the file, lower-cased
     length: int
-    rows: np.ndarray | None  # row number of each record; None: position + 2
+    rows: np.ndarray | None  # row number of each record; None: position + ``first_row``
+    first_row: int = 2  # the row of the first record (the header is the row above)
+    sheet: str | None = None  # the worksheet of an XLSX file
+    problems: list[Problem] = field(default_factory=list)  # cells without a value (XLSX)
+
+    @property
+    def header_row(self) -> int:
+        return self.first_row - 1
 
 
 def _coded_frame(frame: pd.DataFrame, wanted: Iterable[str],
@@ -257,32 +278,67 @@ def _coded_frame(frame: pd.DataFrame, wanted: Iterable[str],
                   list(by_name), len(frame), rows)
 
 
-def _coded_file(path: Path, wanted: Iterable[str]) -> _Table:
+def _coded_file(path: Path, wanted: Sequence[str], required: Sequence[str]) -> _Table:
     """Read CSV (UTF-8 or cp874), XLSX or Parquet straight into codes; never a Python loop
     over rows (a national responses file has tens of millions)."""
+    if not path.exists():
+        raise TableError(Problem(str(path), None, None, None, "an existing file"))
+    if path.is_dir():
+        raise TableError(Problem(str(path), None, None, None, "a file, not a folder"))
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        frame = read_table(path)
-        return _coded_frame(frame.drop(columns=ROW), wanted, frame[ROW].to_numpy())
+        table = read_table(path, required)
+        frame = table.frame
+        coded = _coded_frame(frame.drop(columns=ROW), wanted, frame[ROW].to_numpy())
+        coded.sheet = table.sheet
+        coded.first_row = table.header_row + 1
+        if table.notes:  # Excel errors, formulas without a saved result
+            cells = frame.set_index(ROW)
+            coded.problems = [table.problem(row, column, str(cells.at[row, column]), expected)
+                              for (row, column), expected in sorted(table.notes.items())
+                              if column in wanted]
+        return coded
     if suffix == ".parquet":
         return _coded_parquet(path, wanted)
-    frame, rows = _read_csv(path)
-    return _coded_frame(frame, wanted, rows)
+    return _coded_csv(path, wanted, required)
 
 
-def _coded_parquet(path: Path, wanted: Iterable[str]) -> _Table:
+_PARQUET_KINDS = "a column of text or whole numbers (one value per row)"
+
+
+def _coded_parquet(path: Path, wanted: Sequence[str]) -> _Table:
+    import pyarrow as pa
     import pyarrow.parquet as pq
+
+    def unreadable(exc: Exception) -> TableError:
+        detail = " ".join(str(exc).split())[:200]
+        return TableError(Problem(str(path), None, None, None,
+                                  f"a readable Parquet file ({type(exc).__name__}: {detail})"))
 
     try:
         source = pq.ParquetFile(path)
-        by_name = {_cell(n).lower(): n for n in source.schema_arrow.names
-                   if not n.startswith("__index_level_")}
-        take = [by_name[w] for w in wanted if w in by_name]
-        table = source.read(columns=take)
+        schema = source.schema_arrow
     except Exception as exc:  # pyarrow raises many kinds for a broken file
-        raise TableError(Problem(str(path), None, None, None,
-                                 f"a readable Parquet file ({type(exc).__name__}: {exc})")
-                         ) from exc
+        raise unreadable(exc) from None
+    names = [n for n in schema.names if not n.startswith("__index_level_")]
+    check_header(names, [], file=str(path), sheet=None, header_row=1, required=(),
+                 holds_data=[False] * len(names))
+    by_name = {column_name(n): n for n in names}
+    take = [by_name[w] for w in wanted if w in by_name]
+    wrong = []
+    for name in take:
+        kind = schema.field(name).type
+        inner = kind.value_type if pa.types.is_dictionary(kind) else kind
+        if not (pa.types.is_string(inner) or pa.types.is_large_string(inner)
+                or pa.types.is_integer(inner) or pa.types.is_floating(inner)
+                or pa.types.is_boolean(inner) or pa.types.is_null(inner)):
+            wrong.append(Problem(str(path), 1, column_name(name), str(kind), _PARQUET_KINDS))
+    if wrong:
+        raise TableError(*wrong)
+    try:
+        table = source.read(columns=take)
+    except Exception as exc:
+        raise unreadable(exc) from None
     columns: Coded = {}
     for w in wanted:
         if w in by_name:
@@ -317,25 +373,84 @@ def _arrow_codes(column: object) -> tuple[np.ndarray, list[str]]:
     return _finish_codes(codes, texts)
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray | None]:
+_HEAD_BYTES = 1 << 20  # read to find the header: blank lines, Excel's sep= line, a title row
+_EXTRA = ("\x00+1", "\x00+2")  # columns past the header's: a row with more fields fills them
+
+
+def _head_text(head: bytes, file: str) -> str:
+    """The decoded start of a CSV file (whole lines only)."""
+    check_text_bytes(head, file)
+    return decode(head[:head.rfind(b"\n") + 1] if len(head) == _HEAD_BYTES and b"\n" in head
+                  else head, file)
+
+
+def _unnamed_or_ragged(frame: pd.DataFrame, file: str, width: int, header_row: int
+                       ) -> list[Problem]:
+    """Cells in columns without a name, or past the header's last column (rows with more
+    fields than the header): problems, at most ``MAX_LISTED_PROBLEMS`` of them."""
+    problems = []
+    for name in (n for n in frame.columns if n.startswith("\x00")):
+        column = frame[name]
+        full = [i for i, c in enumerate(column.cat.categories) if _cell(c)]
+        if not full:
+            continue
+        where = np.flatnonzero(np.isin(column.cat.codes.to_numpy(), full))
+        if name in _EXTRA:
+            problems += [Problem(file, int(i) + header_row + 1, None, None,
+                                 f"at most {width} fields as in the header")
+                         for i in where[:MAX_LISTED_PROBLEMS]]
+        else:
+            problems.append(Problem(file, header_row, None, None,
+                                    f"a name in the header row for column {name[1:]}, which "
+                                    f"holds data (row {int(where[0]) + header_row + 1})"))
+    return problems
+
+
+def _coded_csv(path: Path, wanted: Sequence[str], required: Sequence[str]) -> _Table:
+    """A CSV file read by pandas' C parser into categoricals, its header checked as every
+    reader checks one (``tables.check_header``); a row with more fields than the header is
+    refused, never shifted into an index or cut short."""
+    file = str(path)
+    text = _head_text(read_bytes(path, _HEAD_BYTES), file)
+    first, _, rest = text.partition("\n")
+    delimiter = sep_directive(first)
+    skipped = 0
+    if delimiter is not None:  # Excel hides the line: rows are numbered without it
+        text, skipped = rest, 1
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or ","))
+    start = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
+    if start is None:
+        raise TableError(Problem(file, None, None, None, "a header row and data rows"))
+    header, header_row = records[start], start + 1
+    check_header(header, records[start + 1:], file=file, sheet=None, header_row=header_row,
+                 required=required, holds_data=[False] * len(header))
+    names = [column_name(c) or f"\x00{column_letter(i)}" for i, c in enumerate(header)]
     last: Exception | None = None
-    for encoding in ("utf-8-sig", "cp874"):
+    for encoding in ENCODINGS:
         try:
-            frame = pd.read_csv(path, dtype="category", keep_default_na=False, na_filter=False,
-                                skip_blank_lines=False, encoding=encoding)
+            frame = pd.read_csv(path, sep=delimiter or ",", header=None,
+                                names=[*names, *_EXTRA], skiprows=skipped + start + 1,
+                                index_col=False, dtype="category", keep_default_na=False,
+                                na_filter=False, skip_blank_lines=False, encoding=encoding)
             break
         except UnicodeDecodeError as exc:
             last = exc
         except pd.errors.EmptyDataError:
-            raise TableError(Problem(str(path), None, None, None,
-                                     "a header row and data rows")) from None
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise TableError(Problem(str(path), None, None, None,
-                                     f"rows with as many fields as the header ({exc})")) from None
+            frame = pd.DataFrame({n: pd.Categorical([]) for n in [*names, *_EXTRA]})
+            break
+        except pd.errors.ParserError as exc:
+            raise TableError(Problem(file, None, None, None,
+                                     f"rows with at most {len(header)} fields as in the header "
+                                     f"({' '.join(str(exc).split())})")) from None
+        except OSError as exc:
+            raise TableError(Problem(file, None, None, None,
+                                     f"a readable file ({exc.strerror or exc})")) from None
     else:
-        raise TableError(Problem(str(path), None, None, None,
-                                 "text encoded as UTF-8 or cp874 (TIS-620)")) from last
-    frame.columns = [_cell(c).lower() for c in frame.columns]
+        raise TableError(Problem(file, None, None, None, ENCODING_EXPECTED)) from last
+    problems = _unnamed_or_ragged(frame, file, len(header), header_row)
+    if problems:
+        raise TableError(*problems)
+    frame = frame.drop(columns=[n for n in frame.columns if n.startswith("\x00")])
     blank = np.ones(len(frame), dtype=bool)
     for name in frame.columns:
         column = frame[name]
@@ -343,11 +458,14 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray | None]:
         codes = column.cat.codes.to_numpy()
         blank &= np.isin(codes, empty) | (codes < 0)
         if not blank.any():
-            return frame, None
-    if not blank.any():
-        return frame, None
-    keep = ~blank
-    return frame[keep].reset_index(drop=True), np.flatnonzero(keep) + 2
+            break
+    if blank.any():
+        table = _coded_frame(frame[~blank].reset_index(drop=True), wanted,
+                             np.flatnonzero(~blank) + header_row + 1)
+    else:
+        table = _coded_frame(frame, wanted)
+    table.first_row = header_row + 1
+    return table
 
 
 def _categorical(values: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -403,15 +521,23 @@ def _combos(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, np.n
 class _Issues:
     """Problems found across many rows, listed by row once every check has run."""
 
-    def __init__(self, file: str, rows: np.ndarray | None) -> None:
+    def __init__(self, file: str, rows: np.ndarray | None, first_row: int = 2,
+                 sheet: str | None = None, plain: Iterable[Problem] = ()) -> None:
         self.file = file
         self.rows = rows
+        self.first_row = first_row
+        self.sheet = sheet
         self.found: list[tuple[np.ndarray, str, Callable[[np.ndarray], list[str | None]],
                                Callable[[np.ndarray], list[str]]]] = []
-        self.plain: list[Problem] = []
+        self.plain: list[Problem] = list(plain)
+
+    @classmethod
+    def of(cls, table: _Table, file: str) -> _Issues:
+        """The problems of one file read into ``table``."""
+        return cls(file, table.rows, table.first_row, table.sheet, table.problems)
 
     def row(self, index: np.ndarray) -> np.ndarray:
-        return self.rows[index] if self.rows is not None else index + 2
+        return self.rows[index] if self.rows is not None else index + self.first_row
 
     def add(self, index: np.ndarray, column: str,
             values: Callable[[np.ndarray], list[str | None]],
@@ -453,23 +579,21 @@ class _Issues:
                     continue
                 rows = self.row(index)
                 for r, v, e in zip(rows, values(index), expected(index), strict=True):
-                    problems.append(Problem(self.file, int(r), column, v, e))
+                    problems.append(Problem(self.file, int(r), column, v, e, self.sheet))
         problems.sort(key=lambda p: (p.row or 0))
-        if total > len(problems):
-            problems.append(Problem(self.file, None, None, None,
-                                    f"fewer problems: the first {len(problems):,} are listed "
-                                    f"and {total - len(problems):,} more were found"))
-        raise DataValidationError(problems)
+        raise DataValidationError(problems, total)
 
 
 def _header(table: _Table, required: Iterable[str], file: str) -> None:
     missing = [name for name in required if name not in table.columns]
     if missing:
         raise DataValidationError([
-            Problem(file, 1, name, None, f"a column named '{name}' in the header row "
-                    f"(columns expected: {', '.join(required)})") for name in missing])
+            Problem(file, table.header_row, name, None, f"a column named '{name}' in the "
+                    f"header row (columns expected: {', '.join(required)})", table.sheet)
+            for name in missing])
     if not table.length:
-        raise DataValidationError([Problem(file, None, None, None, "at least one data row")])
+        raise DataValidationError([Problem(file, None, None, None, "at least one data row",
+                                           table.sheet)])
 
 
 def _org_check(organisations: Iterable[str] | None) -> Callable[[str], str | None]:
@@ -477,8 +601,7 @@ def _org_check(organisations: Iterable[str] | None) -> Callable[[str], str | Non
 
     def check(value: str) -> str | None:
         if not ORG_ID.match(value):
-            return ("an ASCII code of letters, digits, '-' or '_' (at most 64, starting with a "
-                    "letter or digit), safe as a folder name")
+            return ORG_ID_EXPECTED
         if known is not None and value not in known:
             return "an org_id listed in organisations"
         return None
@@ -512,7 +635,7 @@ def read_responses(path: str | Path, organisations: Iterable[str] | None = None,
     """Read and validate a responses file (CSV, XLSX or Parquet) into the compact form."""
     path = Path(path)
     try:
-        table = _coded_file(path, RESPONSE_COLUMNS)
+        table = _coded_file(path, RESPONSE_COLUMNS, RESPONSE_COLUMNS)
     except TableError as exc:
         raise DataValidationError(exc.problems) from None
     return _answers(table, str(path), organisations, frameworks)
@@ -538,7 +661,7 @@ def answers_from_frame(frame: pd.DataFrame, file: str = "responses",
 def _answers(table: _Table, file: str, organisations: Iterable[str] | None,
              frameworks: Frameworks) -> pd.DataFrame:
     _header(table, RESPONSE_COLUMNS, file)
-    issues = _Issues(file, table.rows)
+    issues = _Issues.of(table, file)
     org, org_cats = table.columns["org_id"]
     year_c, year_cats = table.columns["fiscal_year"]
     tool_c, tool_cats = table.columns["tool"]
@@ -805,7 +928,7 @@ def read_checklist(path: str | Path, organisations: Iterable[str] | None = None,
     """Read and validate an OIT checklist file (CSV, XLSX or Parquet) into the compact form."""
     path = Path(path)
     try:
-        table = _coded_file(path, (*CHECKLIST_COLUMNS, *CHECKLIST_OPTIONAL))
+        table = _coded_file(path, (*CHECKLIST_COLUMNS, *CHECKLIST_OPTIONAL), CHECKLIST_COLUMNS)
     except TableError as exc:
         raise DataValidationError(exc.problems) from None
     return _checklist(table, str(path), organisations, frameworks)
@@ -828,7 +951,7 @@ def checklist_from_frame(frame: pd.DataFrame, file: str = "oit_checklist",
 def _checklist(table: _Table, file: str, organisations: Iterable[str] | None,
                frameworks: Frameworks) -> pd.DataFrame:
     _header(table, CHECKLIST_COLUMNS, file)
-    issues = _Issues(file, table.rows)
+    issues = _Issues.of(table, file)
     org, org_cats = table.columns["org_id"]
     year_c, year_cats = table.columns["fiscal_year"]
     item_c, item_cats = table.columns["item"]

@@ -1,9 +1,10 @@
 """Score indicators into tools, an overall score and a grade, for many organisations at once.
 
 Tool score = plain mean of its indicators; overall = sum of tool scores times the tool
-weights of the year's framework. Arithmetic is exact (integer micro-points, see
-``rounding``); unrounded values are kept as floats for analysis, and two-decimal half-up
-values (``*_2dp``) are what reports print and what grades are read from.
+weights of the year's framework. Arithmetic is exact (integers at the scale of the longest
+decimal given, see ``rounding.to_scaled``); unrounded values are kept as floats for
+analysis, and two-decimal half-up values (``*_2dp``) are what reports print and what grades
+are read from.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 
 from .errors import ItaError
 from .framework import Framework, assign_grades, load_framework
-from .rounding import MICRO, hundredths_half_up, round2, to_micro
+from .rounding import MICRO, hundredths_half_up, round2, to_scaled
 
 KEY = ["org_id", "fiscal_year"]
 SCORE_COLUMNS = ["org_id", "fiscal_year", "indicator", "score"]
@@ -34,26 +35,33 @@ def rounded_column(name: str) -> str:
     return f"{name}_2dp"
 
 
-def _score_year(wide_micro: pd.DataFrame, fw: Framework) -> pd.DataFrame:
-    """Score one fiscal year: rows are organisations, columns indicator numbers (micro-points)."""
-    out = pd.DataFrame(index=wide_micro.index)
+def _floats(numer: np.ndarray, denom: int) -> np.ndarray:
+    """``numer / denom`` as float64, each correctly rounded (also for Python integers)."""
+    return np.asarray(numer / denom, dtype=np.float64)
+
+
+def _score_year(wide: pd.DataFrame, fw: Framework, scale: int) -> pd.DataFrame:
+    """Score one fiscal year: rows are organisations, columns indicator numbers (integers at
+    ``scale``: int64, or Python integers in an object frame)."""
+    dtype = np.int64 if scale == MICRO else object
+    out = pd.DataFrame(index=wide.index)
     for number in fw.indicator_numbers:
-        out[indicator_column(number)] = wide_micro[number].to_numpy() / MICRO
+        out[indicator_column(number)] = _floats(wide[number].to_numpy(dtype=dtype), scale)
     weights = {t.code: Fraction(t.weight) for t in fw.tools}
-    # overall = sum_t w_t * S_t / (n_t * MICRO); bring every term to one integer denominator.
+    # overall = sum_t w_t * S_t / (n_t * scale); bring every term to one integer denominator.
     denom = lcm(*(w.denominator * len(t.indicators) for t, w in zip(
         fw.tools, weights.values(), strict=True)))
-    overall_numer = np.zeros(len(out), dtype=np.int64)
+    overall_numer = np.zeros(len(out), dtype=dtype)
     tools_h: dict[str, np.ndarray] = {}
     for tool in fw.tools:
         n = len(tool.indicators)
-        sums = wide_micro[list(tool.indicators)].to_numpy(dtype=np.int64).sum(axis=1)
-        out[tool.code] = sums / (n * MICRO)
-        tools_h[tool.code] = hundredths_half_up(sums, n * MICRO)
+        sums = wide[list(tool.indicators)].to_numpy(dtype=dtype).sum(axis=1)
+        out[tool.code] = _floats(sums, n * scale)
+        tools_h[tool.code] = hundredths_half_up(sums, n * scale)
         w = weights[tool.code]
-        overall_numer += sums * (w.numerator * denom // (w.denominator * n))
-    out["overall"] = overall_numer / (denom * MICRO)
-    overall_h = hundredths_half_up(overall_numer, denom * MICRO)
+        overall_numer = overall_numer + sums * (w.numerator * denom // (w.denominator * n))
+    out["overall"] = _floats(overall_numer, denom * scale)
+    overall_h = hundredths_half_up(overall_numer, denom * scale)
     for code, hundredths in tools_h.items():
         out[rounded_column(code)] = hundredths / 100
     out[rounded_column("overall")] = overall_h / 100
@@ -86,8 +94,8 @@ def score_table(
     parts = []
     for year, group in scores.groupby("fiscal_year", sort=True):
         fw = frameworks(int(year))
-        micro = group.assign(score=to_micro(group["score"].to_numpy()))
-        wide = micro.pivot(index=KEY, columns="indicator", values="score")
+        scaled, scale = to_scaled(group["score"].to_numpy())
+        wide = group.assign(score=scaled).pivot(index=KEY, columns="indicator", values="score")
         expected = list(fw.indicator_numbers)
         extra = sorted(set(wide.columns) - set(expected))
         if extra:
@@ -99,7 +107,7 @@ def score_table(
             gaps = [n for n in expected if pd.isna(wide.loc[(org, yr), n])]
             raise ItaError(f"{org} {yr}: no score for indicator(s) {gaps}; "
                            f"every indicator {expected[0]}–{expected[-1]} is needed")
-        parts.append(_score_year(wide.astype(np.int64), fw))
+        parts.append(_score_year(wide, fw, scale))
     if not parts:
         return pd.DataFrame(columns=[*KEY, "overall", "grade", "grade_provisional", "passed"])
     table = pd.concat(parts).reset_index()

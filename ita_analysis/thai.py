@@ -101,9 +101,32 @@ def check_digits(value: str) -> Digits:
     raise ParameterError(f"digits must be {choices}; got {value!r}")
 
 
+# What a digit option never rewrites, because it is copied rather than read as a figure: a URL
+# (https://…/ita2565/o36), an e-mail address, and a code, a run of ASCII letters and digits
+# (with - _ . / : @ + # inside) that holds both a letter and a digit (O36, ITA2565, COVID-19).
+_URL = r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>\"'`]+"
+_EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_RUN = r"[A-Za-z0-9](?:[A-Za-z0-9_./:@+#-]*[A-Za-z0-9])?"
+_VERBATIM = re.compile(f"{_URL}|{_EMAIL}|{_RUN}")
+_LETTER_AND_DIGIT = re.compile(r"(?=.*[A-Za-z])(?=.*[0-9])", re.DOTALL)
+
+
+def _verbatim(token: str) -> bool:
+    return ("://" in token or token.startswith("www.") or "@" in token
+            or _LETTER_AND_DIGIT.match(token) is not None)
+
+
 def to_thai_digits(text: str) -> str:
-    """Arabic digits 0-9 to Thai digits ๐-๙; everything else is left as it is."""
-    return arabic_digit_to_thai_digit(text)
+    """Arabic digits 0-9 to Thai digits ๐-๙, except inside URLs, e-mail addresses and codes
+    (``O36``, ``ita2565``), which stay as written; everything else is left as it is."""
+    out, last = [], 0
+    for found in _VERBATIM.finditer(text):
+        if _verbatim(found.group()):
+            out.append(arabic_digit_to_thai_digit(text[last:found.start()]))
+            out.append(found.group())
+            last = found.end()
+    out.append(arabic_digit_to_thai_digit(text[last:]))
+    return "".join(out)
 
 
 def to_arabic_digits(text: str) -> str:

@@ -5,18 +5,22 @@ report) over a small province: a copy of the synthetic data cut down to a few or
 rendered with ``--jobs 2``. The fast tests (fingerprints, selection, clean-up, the lock held
 in this process) need no kernel.
 
-The broken organisation: a data folder that the checker rejects stops the whole batch before
-anything runs (exit 2; the same rules as ``ita-analysis check``), so a *per-report* failure is
-one that happens while a report is made. The realistic one tested here is an office's own
-notebook (``--notebook``) holding a house rule that one organisation's valid-but-incomplete
-data breaks (its district is blank, which the data format allows): the notebook raises in the
-middle, after earlier cells have drawn output.
+The broken organisation: invalid rows of one organisation fail that organisation's report alone
+(recorded with every problem), while a problem of a whole file stops the batch before anything
+runs (exit 2; the same rules as ``ita-analysis check``). A report can also fail while it is
+made: the realistic case tested here is an office's own notebook (``--notebook``) holding a
+house rule that one organisation's valid-but-incomplete data breaks (its district is blank,
+which the data format allows): the notebook raises in the middle, after earlier cells have
+drawn output.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -271,13 +275,17 @@ def test_an_organisation_named_without_scores_fails_before_any_kernel(tmp_path: 
     assert not (out / str(YEAR) / "no-such-org").exists()
 
 
-def test_an_invalid_data_folder_stops_the_batch_before_anything_runs(tmp_path: Path) -> None:
+def test_a_problem_of_a_whole_file_stops_the_batch_before_anything_runs(tmp_path: Path) -> None:
     data = small_province(tmp_path / "data", _orgs(2))
-    _score(data, _orgs(1)[0], YEAR, 1, "101")
+    _score(data, _orgs(1)[0], YEAR, 1, "101")  # one organisation's row: not enough to stop
+    table = pd.read_csv(data / "items.csv", dtype=str, keep_default_na=False)
+    table.drop(columns=["score"]).to_csv(data / "items.csv", index=False)  # a whole file
     out = tmp_path / "outputs"
     run = batch(data, out, "--jobs", "1")
-    assert run.returncode == 2
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "items.csv, row 1, column 'score'" in run.stderr  # every problem is listed
     assert "scores.csv" in run.stderr and "a number from 0 to 100" in run.stderr
+    assert "Traceback" not in run.stderr
     assert not (out / str(YEAR)).exists()
 
 
@@ -538,3 +546,269 @@ def test_report_names_an_unknown_engine_before_any_kernel(capsys: pytest.Capture
     assert "no papermill engine 'no-such-engine'" in capsys.readouterr().err
     assert warm_kernels() == [] or not any(k.running for k in warm_kernels())
     assert list(tmp_path.iterdir()) == []
+
+
+# -- issue 12: one organisation's bad rows, ids, clean-up, killed parents, full disks ----------
+
+def test_one_organisations_invalid_rows_fail_its_report_alone_with_every_problem(
+        tmp_path: Path) -> None:
+    orgs = _orgs(3)
+    bad = orgs[1]
+    data = small_province(tmp_path / "data", orgs)
+    _score(data, bad, YEAR, 1, "101")
+    _score(data, bad, YEAR, 2, "abc")
+    out = tmp_path / "outputs"
+    run = batch(data, out, "--jobs", "2")
+    assert run.returncode == 1, run.stdout + run.stderr[-3000:]
+    assert statuses(out) == {o: ("failed" if o == bad else "done") for o in orgs}
+    failed = next(r for r in record(out)["reports"] if r["org_id"] == bad)
+    assert [(p["column"], p["value"]) for p in failed["problems"]] == [("score", "101"),
+                                                                      ("score", "abc")]
+    assert all(p["file"].endswith("scores.csv") and p["row"] for p in failed["problems"])
+    assert "its data are invalid: 2 problem(s)" in failed["error"]
+    assert f"failed {bad} " in run.stdout and "Traceback" not in run.stderr
+    assert not (out / str(YEAR) / bad).exists()
+    assert indexed(out / "index.html") == sorted(o for o in orgs if o != bad)
+    # the others' reports rank them without the invalid organisation
+    summary = json.loads((out / str(YEAR) / orgs[0] / "summary.json").read_text("utf-8"))
+    assert bad not in json.dumps(summary["findings"]["peers"])
+    # check still lists everything, and refuses the folder
+    checked = subprocess.run([sys.executable, "-m", "ita_analysis.cli", "check", "--data",
+                              str(data)], capture_output=True, text=True, timeout=300)
+    assert checked.returncode == 2 and "2 problems in the input data" in checked.stderr
+
+
+def test_org_ids_that_are_paths_and_a_zero_timeout_are_refused_before_anything(
+        tmp_path: Path) -> None:
+    data = small_province(tmp_path / "data", _orgs(1))
+    out = tmp_path / "outputs"
+    for extra, says in ((["--org", "../../etc"], "--org '../../etc' is not an organisation id"),
+                        (["--org", "a/b"], "--org 'a/b' is not an organisation id"),
+                        (["--timeout", "0"], "--timeout must be 1 second or more"),
+                        (["--date", "2567-01-01"], "the date is written in the Christian Era: "
+                                                   "2024-01-01")):
+        run = batch(data, out, *extra)
+        assert run.returncode == 2 and says in run.stderr, run.stderr
+        assert run.stderr.count("\n") == 1 and not out.exists()
+
+
+def test_leftovers_of_killed_writers_go_at_once_and_a_live_writers_files_stay(
+        tmp_path: Path) -> None:
+    from ita_analysis.tempfiles import temp_path
+
+    folder = tmp_path / str(YEAR) / "org-a"
+    folder.mkdir(parents=True)
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process that has ended: its pid names a killed writer
+    dead = temp_path(folder / "report.html")
+    dead = dead.with_name(dead.name.replace(f"-{os.getpid()}.", f"-{gone.pid}."))
+    live = temp_path(folder / "summary.json")  # this process: a concurrent, running writer
+    for path in (dead, live):
+        path.write_text("x", encoding="utf-8")
+    assert clean_temps([folder], older_than=3600) == [dead]
+    assert [p.name for p in folder.iterdir()] == [live.name]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM], ids=["SIGTERM"])
+def test_an_interrupted_batch_removes_only_what_it_made(tmp_path: Path, signum: int) -> None:
+    """A concurrent ``report``'s temporary file in a report folder, and a folder that was
+    there before, survive the batch's clean-up; the batch's own leftovers do not."""
+    from ita_analysis.tempfiles import temp_path
+
+    orgs = _orgs(3)
+    data = small_province(tmp_path / "data", orgs)
+    out = tmp_path / "outputs"
+    theirs = temp_path(out / str(YEAR) / orgs[2] / "report.html")  # a running report's
+    theirs.parent.mkdir(parents=True)
+    theirs.write_text("half a page", encoding="utf-8")
+    empty = out / str(YEAR) / orgs[1]
+    empty.mkdir()
+    notebook = slow_notebook(tmp_path, 20)
+    proc = subprocess.Popen(_command(data, out, "--jobs", "1", "--notebook", str(notebook),
+                                     "--org", *orgs), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 300
+        while not temp_files(out / str(YEAR) / orgs[0]) and time.monotonic() < deadline:
+            time.sleep(0.2)  # the first report is being written
+        proc.send_signal(signum)
+        rest, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 128 + signum, rest + err[-3000:]
+    assert theirs.read_text(encoding="utf-8") == "half a page"
+    assert empty.is_dir()
+    assert temp_files(out) == [theirs]
+    assert not (out / str(YEAR) / orgs[0]).exists()  # it made this folder: gone with it
+
+
+def test_kill_9_of_the_batch_leaves_no_process_of_it_alive(tmp_path: Path) -> None:
+    orgs = _orgs(3)
+    data = small_province(tmp_path / "data", orgs)
+    out = tmp_path / "outputs"
+    env, mark = marked_env()
+    notebook = slow_notebook(tmp_path, 60)
+    proc = subprocess.Popen(_command(data, out, "--jobs", "2", "--notebook", str(notebook)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                            cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:  # both workers render, each in its kernel
+            if len([c for c in marked_processes(mark) if "ipykernel" in c]) >= 2 \
+                    and temp_files(out):
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"no kernels: {marked_processes(mark)}")
+        alive = marked_processes(mark)
+        proc.kill()
+        proc.wait()
+        killed = time.monotonic()
+        while marked_processes(mark) and time.monotonic() < killed + 10:
+            time.sleep(0.1)
+        gone_after = time.monotonic() - killed
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert len(alive) >= 5, alive  # the batch, its workers and their kernels
+    assert marked_processes(mark) == [], f"still alive {gone_after:.1f} s after kill -9"
+    assert gone_after < 5
+    assert temp_files(out) == []  # the workers removed their own temporary files
+
+
+def _can_mount_tmpfs() -> bool:
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        return False
+    probe = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                            "mount -t tmpfs -o size=64k tmpfs /mnt"],
+                           capture_output=True, timeout=60)
+    return probe.returncode == 0
+
+
+@pytest.mark.parametrize("full", ["file-size limit", "tmpfs"])
+def test_a_batch_on_a_nearly_full_file_system_keeps_no_partial_file_and_says_so(
+        tmp_path: Path, full: str) -> None:
+    """Reports do not fit; nothing half-written stays (no truncated failed.ipynb, no
+    temporary file), batch.json and the index are still written, and the batch exits 1 with
+    the reason, without a traceback."""
+    orgs = _orgs(2)
+    data = small_province(tmp_path / "data", orgs)
+    out = tmp_path / "outputs"
+    out.mkdir()
+    command = _command(data, out, "--jobs", "2")
+    listing, kept = tmp_path / "listing.txt", tmp_path / "batch.json"
+    if full == "tmpfs":
+        if not _can_mount_tmpfs():
+            pytest.skip("needs root and a private mount namespace (unshare) for a tmpfs")
+        # the tmpfs lives as long as its namespace: list it (and keep batch.json) from inside
+        script = ('mount -t tmpfs -o size=400k tmpfs "$OUT" || exit 9; "$@"; rc=$?; '
+                  '(cd "$OUT" && find . -type f | sort) > "$LISTING"; '
+                  f'cp "$OUT/{YEAR}/batch.json" "$KEPT"; exit $rc')
+        command = ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh",
+                   *command]
+        reason = "No space left on device"
+
+        def limit() -> None:
+            return None
+    else:
+        reason = "File too large"
+
+        def limit() -> None:  # every file of the batch, its workers and kernels: < 150 kB
+            resource.setrlimit(resource.RLIMIT_FSIZE, (150_000, 150_000))
+
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "OUT": str(out),
+           "LISTING": str(listing), "KEPT": str(kept)}
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path,
+                         preexec_fn=limit, env=env)
+    assert run.returncode == 1, run.stdout + run.stderr[-3000:]
+    assert "Traceback" not in run.stderr
+    for org in orgs:
+        assert f"failed {org} " in run.stdout
+        assert f"writing the report into {out / str(YEAR) / org} failed: {reason}" in run.stdout
+    if full == "tmpfs":
+        files = listing.read_text(encoding="utf-8").split()
+        rec = json.loads(kept.read_text(encoding="utf-8"))
+    else:
+        files = sorted(f"./{p.relative_to(out).as_posix()}" for p in out.rglob("*")
+                       if p.is_file())
+        rec = record(out)
+    assert {r["org_id"]: r["status"] for r in rec["reports"]} == {o: "failed" for o in orgs}
+    assert all("nothing was kept" in r["error"] for r in rec["reports"])
+    # no report, no failed.ipynb, no temporary file: the record, the (empty) index, the lock
+    assert files == ["./.batch.lock", f"./{YEAR}/batch.json", "./index.html"]
+
+
+def test_sigterm_of_report_removes_its_staging_files_and_its_kernel(tmp_path: Path) -> None:
+    (org,) = _orgs(1)
+    out = tmp_path / "outputs"
+    env, mark = marked_env()
+    proc = subprocess.Popen([sys.executable, "-m", "ita_analysis.cli", "report", "--org", org,
+                             "--year", str(YEAR), "--data", str(synthetic_data_dir()),
+                             "--out", str(out), "--date", DATE], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 300
+        while not temp_files(out) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)  # papermill is writing the executed notebook
+        assert temp_files(out), "the report ended before its staging could be seen"
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 143
+    assert err == "ita-analysis: stopped by SIGTERM; nothing half-written was kept\n"
+    assert temp_files(out) == []
+    assert not (out / str(YEAR) / org).exists()
+    deadline = time.monotonic() + 10
+    while marked_processes(mark) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert marked_processes(mark) == []
+
+
+def test_after_kill_9_of_a_whole_batch_the_next_run_removes_its_leftovers(
+        tmp_path: Path) -> None:
+    """Every process of the batch killed at once (its process group): nothing could clean
+    up, so temporary files stay; the next run removes them at once (their writers are gone)
+    and renders what is missing."""
+    orgs = _orgs(2)
+    data = small_province(tmp_path / "data", orgs)
+    out = tmp_path / "outputs"
+    notebook = slow_notebook(tmp_path, 60)
+    env, mark = marked_env()
+    proc = subprocess.Popen(_command(data, out, "--jobs", "2", "--notebook", str(notebook)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                            cwd=tmp_path, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while len(temp_files(out)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        victims = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
+                   and _has_mark(int(p.name), mark)]
+        for pid in victims:  # the batch, its workers and the kernels in their own sessions
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    left = temp_files(out)
+    assert len(left) >= 2  # nobody cleaned up
+    rerun = batch(data, out, "--jobs", "2")
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr[-3000:]
+    assert temp_files(out) == []
+    assert set(statuses(out).values()) == {"done"}
+    assert_whole_reports(out)
+
+
+def _has_mark(pid: int, mark: str) -> bool:
+    try:
+        return f"ITA_TEST_MARK={mark}".encode() in Path(f"/proc/{pid}/environ").read_bytes() \
+            .split(b"\0")
+    except OSError:
+        return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -187,7 +188,7 @@ def test_check_json_on_a_malformed_folder():
             report["problems"]] == [("items.csv", 3, "score", "abc"),
                                     ("items.csv", 5, "fiscal_year", "2599"),
                                     ("items.csv", 7, "score", "100.5")]
-    assert all(set(p) == {"file", "row", "column", "value", "expected"}
+    assert all(set(p) == {"file", "sheet", "row", "column", "value", "expected"}
                for p in report["problems"])
 
 
@@ -224,3 +225,124 @@ def test_the_console_script_is_installed():
                           timeout=120, check=False)
     assert done.returncode == 0
     assert done.stdout.startswith("ita-analysis ")
+
+
+# -- issue 12: one line, never a traceback --------------------------------------------------
+
+def _python(code: str, *args: str, env: dict[str, str] | None = None
+            ) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                            env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})})
+
+
+def _many_organisations(folder: Path, count: int) -> Path:
+    mm = _make_malformed()
+    tables = mm.base_tables()
+    demo = [r for r in tables["scores"] if r[0] == mm.DEMO]
+    for n in range(count):
+        org = f"org-{n:04d}"
+        tables["organisations"].append([org, f"หน่วยงาน {n}", "เทศบาลตำบล", "", "จังหวัดน่าน"])
+        tables["scores"] += [[org, *r[1:]] for r in demo]
+    mm.write_folder(folder, tables)
+    return folder
+
+
+def test_a_closed_pipe_ends_score_quietly(tmp_path):
+    """``score --json | head -1``: the reader goes, the command stops without a word."""
+    data = _many_organisations(tmp_path, 400)
+    proc = subprocess.Popen([sys.executable, "-m", "ita_analysis.cli", "score", "--year", "2565",
+                             "--json", "--data", str(data)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout.readline().strip() == b"["
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert err == ""
+
+
+_SLOW_CHECK = ("import sys, time\n"
+               "from ita_analysis import cli\n"
+               "def slow(args):\n"
+               "    print('ready', flush=True)\n"
+               "    time.sleep(60)\n"
+               "cli.cmd_check = slow\n"
+               "sys.exit(cli.main(['check']))\n")
+
+
+@pytest.mark.parametrize(("signum", "code", "says"), [
+    (signal.SIGINT, 130, "ita-analysis: interrupted (Ctrl-C)"),
+    (signal.SIGTERM, 143, "ita-analysis: stopped by SIGTERM"),
+    (signal.SIGHUP, 129, "ita-analysis: stopped by SIGHUP"),
+], ids=["SIGINT", "SIGTERM", "SIGHUP"])
+def test_ctrl_c_and_sigterm_stop_a_command_with_one_line(signum, code, says):
+    proc = _python(_SLOW_CHECK)
+    assert proc.stdout.readline().strip() == "ready"
+    proc.send_signal(signum)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == code
+    assert err.startswith(says) and err.count("\n") == 1, err
+    assert "Traceback" not in err
+
+
+_CRASHING_CHECK = ("import sys\n"
+                   "from ita_analysis import cli\n"
+                   "def crash(*args, **kwargs):\n"
+                   "    raise ValueError('something the checker did not expect')\n"
+                   "cli.reconcile = crash\n"
+                   "sys.exit(cli.main(['check']))\n")
+
+
+def test_check_exits_2_never_1_when_it_fails_unexpectedly():
+    """Exit 1 means "contradictions found": a crash must not read as that."""
+    proc = _python(_CRASHING_CHECK)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "unexpected ValueError: something the checker did not expect" in err
+    assert "ITA_DEBUG=1" in err
+    proc = _python(_CRASHING_CHECK, env={"ITA_DEBUG": "1"})  # the way to see more
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "Traceback" in err
+
+
+@pytest.mark.parametrize("command", ["report", "batch", "portfolio", "index"])
+@pytest.mark.parametrize("out", ["a-file", "a-file/below", "x" * 300])
+def test_an_unusable_out_folder_is_a_one_line_error(tmp_path, command, out):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    args = {"report": ["--org", "nongsaeng-prachinburi", "--year", "2565"],
+            "batch": ["--year", "2565"], "portfolio": ["--year", "2567"], "index": []}[command]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    done = run(command, *args, "--out", str(tmp_path / out), cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("ita-analysis: error:")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_responses_missing_or_a_folder_is_a_one_line_problem(tmp_path):
+    for target, says in ((tmp_path / "none.csv", "expected an existing file"),
+                         (tmp_path, "expected a file, not a folder")):
+        done = run("score", "--year", "2565", "--responses", str(target))
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert says in done.stderr
+
+
+_EARLY_FAILURE = ("import sys\n"
+                  "from unittest import mock\n"
+                  "from ita_analysis import cli\n"
+                  "from ita_analysis.report import render\n"
+                  "def fail(folder):\n"
+                  "    raise render.ReportError('the output folder went away')\n"
+                  "with mock.patch.object(render, '_staged', side_effect=fail):\n"
+                  "    sys.exit(cli.main(['report', '--org', 'nongsaeng-prachinburi',\n"
+                  "                       '--year', '2565', '--out', sys.argv[1]]))\n")
+
+
+def test_a_report_failing_early_prints_its_error_and_no_kernel_traceback(tmp_path):
+    """The warm kernel is already booting when the report fails: it is killed quietly (an
+    interrupted kernel printed a KeyboardInterrupt traceback before the one-line error)."""
+    proc = _python(_EARLY_FAILURE, str(tmp_path / "out"))
+    _out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 2
+    assert err == "ita-analysis: error: the output folder went away\n"

@@ -28,8 +28,8 @@ from ita_analysis.engine import ENGINE_NAME, shutdown_kernels, warm_kernel, warm
 from ita_analysis.report import render as render_module
 from ita_analysis.report.render import export_html, notebook_path, render_report
 
-REPORT_DATE = "2022-12-15"
-RUN_TIME = "2022-12-15T10:30:00+07:00"
+REPORT_DATE = "2024-12-15"  # after every fiscal year these reports are of began
+RUN_TIME = "2024-12-15T10:30:00+07:00"
 
 
 @pytest.fixture(autouse=True)

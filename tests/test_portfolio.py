@@ -744,3 +744,40 @@ def test_notebook_runs_with_its_defaults_like_jupyterlab_run_all() -> None:
     assert nb.cells[-1].outputs  # the analysts' table
     page = export_html(nb)  # digits read from the cover
     assert '<html lang="th">' in page and "counter(page, thai)" in page
+
+
+# -- issue 12: an organisation whose own rows are invalid is left out, and it says so ----------
+
+def test_an_organisation_with_invalid_rows_is_left_out_and_the_portfolio_says_so(
+        tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(tiny, data)
+    scores = (data / "scores.csv").read_text(encoding="utf-8")
+    (data / "scores.csv").write_text(scores.replace("t-a3,2567,2,80", "t-a3,2567,2,800"),
+                                     encoding="utf-8")
+    ctx = portfolio_sections.build_context(2567, data, province="ทดสอบ")
+    assert [org.org_id for org in ctx.left_out] == ["t-a3"]
+    assert "t-a3" not in [r.org_id for r in ctx.portfolio.ranking]
+    assert ctx.portfolio.count == 4  # t-a1, t-a2, t-a4, t-a6
+    sentence = BeautifulSoup(portfolio_sections.overview(ctx), "html.parser").select_one(
+        ".pf-left-out").get_text()
+    assert sentence == ("การวิเคราะห์นี้ไม่รวมเทศบาลตำบลสาม (๑ หน่วยงาน) "
+                        "เนื่องจากข้อมูลผลการประเมินของหน่วยงานดังกล่าวไม่ผ่านการตรวจสอบความถูกต้อง")
+    # a scope without it says nothing of it
+    other = portfolio_sections.build_context(2567, data, province="จังหวัดอื่น")
+    assert other.left_out == []
+    assert 'class="indent pf-left-out"' not in portfolio_sections.overview(other)
+
+    code = main(["portfolio", "--year", "2567", "--data", str(data), "--out",
+                 str(tmp_path / "out"), "--province", "ทดสอบ"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert ("ita-analysis: notice: t-a3 is left out of the portfolio: its data are invalid "
+            "(1 problem(s) in its own rows; first:") in err
+    assert "row" in err and "got '800'" in err
+    summary = json.loads(next((tmp_path / "out" / "2567").glob("portfolio-*.json"))
+                         .read_text(encoding="utf-8"))
+    assert [(o["org_id"], o["name"], [p["value"] for p in o["problems"]])
+            for o in summary["left_out"]] == [("t-a3", "เทศบาลตำบลสาม", ["800"])]

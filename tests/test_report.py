@@ -37,6 +37,7 @@ from ita_analysis.thai import to_arabic_digits
 REPO = Path(__file__).resolve().parent.parent
 SEED_ORG, SEED_YEAR = "nongsaeng-prachinburi", 2565
 REPORT_DATE = "2022-12-15"
+SYNTHETIC_DATE = "2024-12-15"  # a date after the synthetic report's fiscal year (2567) began
 ARABIC = re.compile(r"[0-9]")
 THAI_DIGIT = re.compile(r"[\u0e50-\u0e59]")
 SVG_NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
@@ -108,7 +109,7 @@ def synthetic_choice() -> tuple[str, int]:
 def _synthetic(out_dir: Path, choice: tuple[str, int], digits: str) -> Rendered:
     org, year = choice
     files = render_report(org, year, data_dir=synthetic_data_dir(), out_dir=out_dir / digits,
-                          digits=digits, report_date=REPORT_DATE)
+                          digits=digits, report_date=SYNTHETIC_DATE)
     return Rendered(files.html.read_text(encoding="utf-8"), org, year, synthetic_data_dir(),
                     digits, files.folder)
 
@@ -263,10 +264,16 @@ def _body_text(soup: BeautifulSoup) -> str:
     return IDENTIFIERS.sub("", body.get_text(" "))
 
 
+# Codes (O34, ITA2565) are copied as written whatever the digit option (thai.to_thai_digits).
+CODE = re.compile(r"[A-Za-z][A-Za-z0-9]*[0-9][A-Za-z0-9]*")
+
+
 def test_digits_follow_the_option_everywhere(report: Rendered) -> None:
     text = _body_text(report.soup)
     if report.digits == "thai":
-        assert not ARABIC.findall(text), sorted(set(re.findall(r"\S*[0-9]\S*", text)))[:20]
+        figures = CODE.sub("", text)
+        assert not ARABIC.findall(figures), \
+            sorted(set(re.findall(r"\S*[0-9]\S*", figures)))[:20]
         assert THAI_DIGIT.search(report.soup.title.get_text())
         assert "counter(page, thai)" in report.html
     else:
@@ -381,6 +388,20 @@ def test_sections_escape_without_a_kernel(evil_data: Path) -> None:
     assert "<script>" not in fragment and "&lt;script&gt;" in fragment
 
 
+def test_thai_digits_leave_the_organisations_links_and_codes_as_written(tmp_path: Path) -> None:
+    for f in default_data_dir().glob("*.csv"):
+        shutil.copy(f, tmp_path / f.name)
+    measures = pd.read_csv(tmp_path / "measures.csv", dtype=str)
+    measures.loc[0, "method"] = ("เผยแพร่ที่ https://www.nongsaeng.go.th/ita2565/o36 "
+                                 "และ saraban@nongsaeng.go.th ภายใน 30 วัน")
+    measures.to_csv(tmp_path / "measures.csv", index=False)
+    ctx = build_context(SEED_ORG, SEED_YEAR, data_dir=tmp_path, report_date=REPORT_DATE)
+    text = BeautifulSoup(sections.document(ctx), "html.parser").get_text()
+    assert "https://www.nongsaeng.go.th/ita2565/o36" in text
+    assert "saraban@nongsaeng.go.th ภายใน ๓๐ วัน" in text
+    assert "ita๒๕๖๕" not in text and "o๓๖" not in text
+
+
 # -- files appear whole or not at all ----------------------------------------------------------
 
 def _failing_notebook(tmp_path: Path) -> Path:
@@ -442,7 +463,11 @@ def invalid_data(tmp_path: Path) -> Path:
     ({"fiscal_year": 2566}, "has no scores for fiscal year 2566"),
     ({"digits": "roman"}, "digits must be 'thai' or 'arabic'"),
     ({"report_date": "15/12/2565"}, "cannot read '15/12/2565' as a date"),
-    ({"report_date": "2567-01-01"}, "Buddhist Era year 2567"),
+    # a date that cannot be meant: a Buddhist Era year as if CE would print the year ๓๑๑๐
+    ({"report_date": "2567-01-01"},
+     "has the Buddhist Era year 2567; an ISO date takes the Christian Era year: 2024-01-01"),
+    ({"report_date": "2021-09-30"}, "is before fiscal year 2565 began (2021-10-01)"),
+    ({"report_date": "2099-01-01"}, "is more than a year after today"),
     ({"data_dir": "/no/such/folder"}, "does not exist"),
 ])
 def test_wrong_parameters_fail_before_any_kernel(
@@ -466,6 +491,29 @@ def test_invalid_data_is_a_one_line_parameter_error(invalid_data: Path) -> None:
         check_parameters(SEED_ORG, SEED_YEAR, invalid_data)
     assert "invalid" in str(err.value) and "\n" not in str(err.value)
     assert "ita-analysis check" in str(err.value)
+
+
+def test_another_organisations_invalid_rows_do_not_stop_this_report(tmp_path: Path) -> None:
+    """As in a batch: the report of an organisation whose rows are valid is made; the one
+    whose rows are not says so, in one line."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "make_malformed", Path(__file__).parent / "fixtures" / "make_malformed.py")
+    mm = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("make_malformed", mm)
+    spec.loader.exec_module(mm)
+    tables = mm.base_tables()
+    tables["scores"][15][3] = "101"  # a score of demo-tuayang
+    mm.write_folder(tmp_path, tables)
+    params, dataset = check_parameters(mm.NONGSAENG, 2565, tmp_path)
+    assert params.org_id == mm.NONGSAENG and list(dataset.excluded) == [mm.DEMO]
+    with pytest.raises(ParameterError) as err:
+        check_parameters(mm.DEMO, 2565, tmp_path)
+    message = str(err.value)
+    assert f"the data of organisation '{mm.DEMO}'" in message and "\n" not in message
+    assert "row 16, column 'score': got '101'" in message and "ita-analysis check" in message
 
 
 def test_cli_report_prints_one_line_errors(capsys: pytest.CaptureFixture[str],

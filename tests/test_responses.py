@@ -235,15 +235,18 @@ def test_validation_reports_every_problem_with_row_numbers():
 
 
 def test_a_file_broken_throughout_lists_the_first_problems_and_counts_the_rest(monkeypatch):
+    import ita_analysis.errors as errors
     import ita_analysis.responses as responses
 
     monkeypatch.setattr(responses, "MAX_LISTED_PROBLEMS", 3)
+    monkeypatch.setattr(errors, "MAX_LISTED_PROBLEMS", 3)
     text = HEADER + "".join(f"o,2565,IIT,r{n},i1,maybe\n" for n in range(10))
     with pytest.raises(DataValidationError) as caught:
         answers_from_frame(frame(text))
     problems = caught.value.problems
     assert [p.row for p in problems[:3]] == [2, 3, 4]
     assert problems[3].row is None and "7 more were found" in problems[3].expected
+    assert str(caught.value).startswith("10 problems in the input data")
 
 
 def test_unknown_organisations_only_when_organisations_are_given():
@@ -302,6 +305,106 @@ def test_parquet_and_xlsx_files(tmp_path):
     frame(HAND_CHECKLIST).to_parquet(tmp_path / "oit_checklist.parquet", index=False)
     checked = read_checklist(tmp_path / "oit_checklist.parquet")
     assert checked["comment"].tolist()[1] == "ไม่พบข้อมูล"
+
+
+# -- issue 12: every reader refuses what it cannot read as shown ------------------------------
+
+def test_a_parquet_column_named_twice_in_another_case_is_refused_not_resolved(tmp_path):
+    """``answer`` and ``Answer``: which one is meant? Reading either silently scored IIT
+    26.67 instead of 55.59."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    long = frame(HAND)
+    table = pa.Table.from_pandas(long, preserve_index=False)
+    table = table.append_column("Answer", pa.array(["1"] * len(long)))
+    pq.write_table(table, tmp_path / "responses.parquet")
+    with pytest.raises(DataValidationError) as caught:
+        read_responses(tmp_path / "responses.parquet")
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (1, "answer")
+    assert "each column name once" in problem.expected and "'Answer'" in problem.expected
+
+
+def test_a_list_typed_parquet_column_is_a_problem_not_a_traceback(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    long = frame(HAND)
+    table = pa.Table.from_pandas(long.drop(columns=["answer"]), preserve_index=False)
+    table = table.append_column("answer", pa.array([["มาก"]] * len(long)))
+    pq.write_table(table, tmp_path / "responses.parquet")
+    with pytest.raises(DataValidationError) as caught:
+        read_responses(tmp_path / "responses.parquet")
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (1, "answer")
+    assert problem.value.startswith("list<") and "text or whole numbers" in problem.expected
+
+
+def test_csv_rows_with_more_fields_than_the_header_are_refused_not_shifted(tmp_path):
+    """pandas would take the first column as an index (every column shifted one place) or
+    drop the extra field; either scores the wrong answers without a word."""
+    path = tmp_path / "responses.csv"
+    path.write_text(HEADER + "".join(line + ",x\n" for line in HAND.splitlines()[1:]),
+                    encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        read_responses(path)
+    problems = caught.value.problems
+    assert [p.row for p in problems] == list(range(2, 2 + len(HAND.splitlines()) - 1))
+    assert all(p.expected == "at most 6 fields as in the header" for p in problems)
+    path.write_text(HEADER.replace("\n", ",,\n") + "".join(
+        line + ",,\n" for line in HAND.splitlines()[1:]), encoding="utf-8")  # empty: fine
+    assert len(read_responses(path)) == len(HAND.splitlines()) - 1
+
+
+@pytest.mark.parametrize("prefix", ["\n", "sep=,\n", "\n,,,,,\n"])
+def test_responses_csv_after_blank_lines_or_a_sep_line_reads_and_numbers_rows(tmp_path, prefix):
+    path = tmp_path / "responses.csv"
+    path.write_text(prefix + HEADER + "o,2565,IIT,r1,i1,มาก\no,2565,IIT,r1,i2,มากมาย\n",
+                    encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        read_responses(path)
+    [problem] = caught.value.problems
+    header_row = prefix.count("\n") + 1 - prefix.startswith("sep=")
+    assert (problem.row, problem.value) == (header_row + 2, "มากมาย")
+
+
+def test_a_title_row_above_the_responses_header_is_refused_with_the_row(tmp_path):
+    path = tmp_path / "responses.csv"
+    path.write_text("แบบวัด IIT 2565\n" + HAND, encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        read_responses(path)
+    [problem] = caught.value.problems
+    assert problem.row == 1 and "row 2 holds them" in problem.expected
+
+
+def test_an_xlsx_answers_file_names_its_sheet(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "คำตอบ"
+    for line in (HEADER + "o,2565,IIT,r1,i1,มากมาย\n").splitlines():
+        ws.append(line.split(","))
+    ws["F3"] = "=A1"  # a formula without a saved result
+    ws.append(["o", 2565, "IIT", "r2", "i1", None])
+    wb.save(tmp_path / "responses.xlsx")
+    with pytest.raises(DataValidationError) as caught:
+        read_responses(tmp_path / "responses.xlsx")
+    problems = caught.value.problems
+    assert [(p.sheet, p.row, p.column) for p in problems][:2] == [
+        ("คำตอบ", 2, "answer"), ("คำตอบ", 3, "answer")]
+    assert "sheet 'คำตอบ', row 3, column 'answer': got '=A1'" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["missing.csv", "folder"])
+def test_responses_that_are_missing_or_a_folder_are_a_problem(tmp_path, name):
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(DataValidationError) as caught:
+        read_responses(tmp_path / name)
+    [problem] = caught.value.problems
+    assert problem.expected == ("an existing file" if name == "missing.csv"
+                                else "a file, not a folder")
 
 
 def test_several_years_score_each_by_its_own_rules():

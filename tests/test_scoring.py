@@ -332,7 +332,11 @@ def half_up_hundredths(x: Fraction) -> int:
 
 def reference_score(hundredths: list[int], year: int) -> dict[str, object]:
     """Score ten indicators given in whole hundredths (9961 = 99.61), exactly."""
-    value = {n: Fraction(h, 100) for n, h in enumerate(hundredths, start=1)}
+    return reference_of({n: Fraction(h, 100) for n, h in enumerate(hundredths, start=1)}, year)
+
+
+def reference_of(value: dict[int, Fraction], year: int) -> dict[str, object]:
+    """Score ten indicators given as exact fractions."""
     tools = {code: sum(value[n] for n in numbers) / len(numbers)
              for code, numbers in TOOLS.items()}
     overall = sum(WEIGHTS[code] * tools[code] for code in TOOLS)
@@ -454,3 +458,43 @@ def test_row_order_of_the_input_does_not_matter():
     forward = long_table(data)
     backward = forward.iloc[::-1].reset_index(drop=True)
     pd.testing.assert_frame_equal(score_table(forward), score_table(backward))
+
+
+# -- issue 12: every decimal written counts, not only six -----------------------------------
+
+def reference_decimal_score(texts: list[str], year: int) -> dict[str, object]:
+    """The Fraction method above, from scores as written (any number of decimals)."""
+    return reference_of({n: Fraction(t) for n, t in enumerate(texts, start=1)}, year)
+
+
+def test_84_9949999_everywhere_grades_84_99_not_85_00():
+    row = score_one({n: "84.9949999" for n in range(1, 11)}, 2565)
+    assert (row["overall_2dp"], row["grade"], bool(row["passed"])) == (84.99, "B", False)
+    assert row["IIT_2dp"] == row["EIT_2dp"] == row["OIT_2dp"] == 84.99
+    row = score_one({n: "84.995" for n in range(1, 11)}, 2565)
+    assert (row["overall_2dp"], row["grade"]) == (85.0, "A")
+
+
+# A half hundredth (k/200) nudged by a tiny amount at 7 to 13 decimals: where six carried
+# decimals round the wrong way.
+NEAR_HALF = st.builds(
+    lambda k, places, up: str(Fraction(2 * k + 1, 200) + (1 if up else -1)
+                              * Fraction(1, 10**places)),
+    st.integers(8000, 9998), st.integers(7, 13), st.booleans())
+
+
+def _decimal_text(value: str) -> str:
+    fraction = Fraction(value)
+    return f"{Decimal(fraction.numerator) / Decimal(fraction.denominator):.13f}".rstrip("0")
+
+
+@SETTINGS
+@given(st.lists(NEAR_HALF, min_size=10, max_size=10), st.sampled_from(YEARS))
+def test_scores_with_many_decimals_grade_as_the_fraction_reference(values, year):
+    texts = [_decimal_text(v) for v in values]
+    row = score_one(dict(enumerate(texts, start=1)), year)
+    ref = reference_decimal_score(texts, year)
+    for code in TOOLS:
+        assert hundredths_of(row, f"{code}_2dp") == ref["tools_h"][code]
+    assert hundredths_of(row, "overall_2dp") == ref["overall_h"]
+    assert row["grade"] == ref["grade"]

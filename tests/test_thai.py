@@ -107,7 +107,12 @@ def test_apply_digits():
         apply_digits("1", "hindi")
 
 
-@given(st.text())
+# Text without Latin letters or "@" holds no URL, e-mail address or code: every digit converts.
+FIGURES_ONLY = st.text(alphabet=st.characters(
+    blacklist_characters="@ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
+
+
+@given(FIGURES_ONLY)
 def test_digit_conversions_round_trip(text):
     thai = to_thai_digits(text)
     arabic = to_arabic_digits(text)
@@ -121,6 +126,24 @@ def test_digit_conversions_round_trip(text):
 @given(st.text(alphabet=st.characters(blacklist_characters=THAI_DIGITS)))
 def test_text_without_thai_digits_survives_a_round_trip(text):
     assert to_arabic_digits(to_thai_digits(text)) == text
+
+
+@pytest.mark.parametrize(("text", "thai"), [
+    ("ดูที่ https://www.nongsaeng.go.th/ita2565/o36 ค่ะ",
+     "ดูที่ https://www.nongsaeng.go.th/ita2565/o36 ค่ะ"),
+    ("www.nongsaeng.go.th/2565 ปี 2565", "www.nongsaeng.go.th/2565 ปี ๒๕๖๕"),
+    ("ติดต่อ saraban2565@nongsaeng.go.th หรือ 1234@abc.go.th โทร. 0-3721-0000",
+     "ติดต่อ saraban2565@nongsaeng.go.th หรือ 1234@abc.go.th โทร. ๐-๓๗๒๑-๐๐๐๐"),
+    ("ข้อ O34–O43 ของปี 2565", "ข้อ O34–O43 ของปี ๒๕๖๕"),
+    ("มาตรการ ITA2565 ตามแผน COVID-19 รอบ 6 เดือน",
+     "มาตรการ ITA2565 ตามแผน COVID-19 รอบ ๖ เดือน"),
+    ("คะแนน 99.61 (IIT 99.38) ตัวชี้วัดที่ 10.1 พ.ศ.2565",
+     "คะแนน ๙๙.๖๑ (IIT ๙๙.๓๘) ตัวชี้วัดที่ ๑๐.๑ พ.ศ.๒๕๖๕"),
+])
+def test_thai_digits_leave_urls_emails_and_codes_as_written(text, thai):
+    assert to_thai_digits(text) == thai
+    assert apply_digits(text, "thai") == thai
+    assert apply_digits(text, "arabic") == text
 
 
 # --------------------------------------------------------------------------- numbers

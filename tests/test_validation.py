@@ -7,7 +7,9 @@ Rows are numbered as a spreadsheet shows them: the header is row 1.
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,7 +129,67 @@ EXPECTED: dict[str, list[P]] = {
         P("measures.csv", 3, "org_id", "ghost-org", "an org_id listed in organisations"),
         P("measures.csv", 4, "fiscal_year", "2022", "looks like a Christian Era year (BE 2565)"),
         P("measures.csv", 4, "end", "2565-13", "the month 13 is not between 1 and 12")],
+    # -- issue 12: hostile and careless input (the sheet is checked by test_sheets_are_named)
+    "xlsx_percent_score": [
+        P("scores.xlsx", 3, "score", "99.61%", "a number from 0 to 100, without a % sign")],
+    "xlsx_hidden_first_sheet": [P("scores.xlsx", 4, "score", "101", SCORE_RANGE)],
+    "xlsx_two_visible_sheets": [
+        P("scores.xlsx", None, None, None,
+          "one visible sheet with the columns org_id, fiscal_year, indicator, score; "
+          "sheets '2565', 'copy' all have them")],
+    "xlsx_every_sheet_hidden": [
+        P("organisations.xlsx", None, None, None, "every sheet of this workbook is hidden")],
+    "xlsx_formula_without_value": [
+        P("scores.xlsx", 5, "score", "=AVERAGE(D2:D4)",
+          "a saved value; this formula's result was never saved in the file")],
+    "xlsx_error_value": [
+        P("scores.xlsx", 4, "score", "#DIV/0!", "a value, not the Excel error #DIV/0!")],
+    "xlsx_repeated_column": [
+        P("scores.xlsx", 1, "score", None,
+          "each column name once; columns D ('score'), E ('score') all read as 'score'")],
+    "xlsx_saved_as_csv": [
+        P("scores.csv", None, None, None, "this is a zip archive, as an .xlsx workbook is: "
+          "rename it to .xlsx")],
+    "repeated_column_in_another_case": [
+        P("scores.csv", 1, "score", None,
+          "each column name once; columns D ('score'), E ('Score') all read as 'score' "
+          "(case and surrounding spaces are ignored)")],
+    "unnamed_column_with_data": [
+        P("organisations.csv", 1, None, None,
+          "a name in the header row for column E, which holds data")],
+    "title_row_above_header": [
+        P("scores.csv", 1, None, "ผลการประเมิน ITA ปีงบประมาณ 2565",
+          "row 2 holds them: delete the 1 row(s) above it (a title?)")],
+    "encoding_utf16_without_bom": [
+        P("published.csv", None, None, None,
+          f"{ENCODING}; this file holds NUL bytes, as UTF-16 text without a byte-order mark")],
+    "unclosed_quotation_mark": [
+        P("measures.csv", 3, None, None,
+          "a closing quotation mark: a quoted cell in this row runs to the end of the file")],
+    "huge_integer_year": [
+        P("scores.csv", 5, "fiscal_year", "99999999999999999999",
+          "a whole number of at most 9 digits")],
+    "huge_integer_indicator": [
+        P("scores.csv", 7, "indicator", "123456789012345678901234567890",
+          "a whole number of at most 9 digits")],
+    "score_more_digits_than_carried": [
+        P("scores.csv", 2, "score", "84.99499999999999999999",
+          "with at most 15 significant digits")],
+    "score_with_percent_sign": [
+        P("scores.csv", 3, "score", "99.61%", "without a % sign (99.61, not 99.61%)")],
+    "control_character_in_name": [
+        P("organisations.csv", 2, "name", "องค์การบริหารส่วนตำบลหนองแสง\x1b[2J",
+          "text without control characters or line breaks (this cell holds U+001B)")],
+    "bidi_override_in_province": [
+        P("organisations.csv", 3, "province", "จังหวัดปราจีน\u202eบุรี",
+          "(this cell holds U+202E)")],
+    "line_break_in_district": [
+        P("organisations.csv", 2, "district", "อำเภอประจันต\nคาม",
+          "(this cell holds a line break or tab)")],
 }
+
+# Every case as the corpus had it before issue 12 (37), and after.
+CORPUS_BEFORE_ISSUE_12 = 37
 
 def problems_of(folder: Path) -> tuple[list[Problem], str]:
     with pytest.raises(DataValidationError) as info:
@@ -141,7 +203,7 @@ def problems_of(folder: Path) -> tuple[list[Problem], str]:
 def test_the_corpus_has_enough_cases_each_with_expectations():
     folders = sorted(p.name for p in MALFORMED.iterdir() if p.is_dir())
     assert folders == sorted(mm.CASES) == sorted(EXPECTED)
-    assert len(folders) >= 24
+    assert len(folders) >= CORPUS_BEFORE_ISSUE_12 + 20
     xlsx = {p.parent.name for p in MALFORMED.glob("*/*.xlsx")}
     assert len(xlsx) >= 3
 
@@ -341,3 +403,169 @@ def test_the_shipped_data_folders_load():
     assert load_dataset(default_data_dir()).years == [2565]
     assert load_dataset().source == default_data_dir().resolve()
     assert len(load_dataset(synthetic_data_dir()).organisations) > 10
+
+
+# -- issue 12: every XLSX message names its sheet; careless exports read as shown -------------
+
+def test_every_message_about_a_workbook_names_its_sheet():
+    for case in sorted(EXPECTED):
+        folder = MALFORMED / case
+        if not any(folder.glob("*.xlsx")):
+            continue
+        problems, message = problems_of(folder)
+        for problem in problems:
+            if not problem.file.endswith(".xlsx") or problem.row is None:
+                continue  # a whole workbook (unreadable, or no sheet to read) has no sheet
+            assert problem.sheet, (case, problem)
+            assert f"sheet {problem.sheet!r}" in message
+            assert problem.as_dict()["sheet"] == problem.sheet
+
+
+def test_a_hidden_sheet_is_never_read(tmp_path):
+    """The hidden first sheet holds scores that would grade E; the visible one, AA."""
+    tables = mm.base_tables()
+    low = [[*row[:3], "40.00"] if i else row for i, row in enumerate(tables["scores"])]
+    mm.write_folder(tmp_path, {k: v for k, v in tables.items() if k != "scores"})
+    mm.write_workbook(tmp_path / "scores.xlsx", [("old", low), ("scores", tables["scores"])],
+                      hidden=("old",), active=1)
+    assert_same_tables(load_dataset(tmp_path), load_base(tmp_path))
+
+
+def test_of_several_visible_sheets_the_one_with_the_columns_is_read(tmp_path):
+    tables = mm.base_tables()
+    notes = [["หมายเหตุ"], ["ข้อมูลจากระบบ ITAS"]]
+    mm.write_folder(tmp_path, {k: v for k, v in tables.items() if k != "scores"})
+    mm.write_workbook(tmp_path / "scores.xlsx", [("notes", notes), ("scores", tables["scores"])])
+    assert_same_tables(load_dataset(tmp_path), load_base(tmp_path))
+
+
+def test_a_percent_formatted_cell_reads_as_excel_shows_it(tmp_path):
+    """0.9961 shown as 99.61% is refused as the text '99.61%' is in CSV, never scored as 1.00
+    (nor as 0.9961)."""
+    problems, message = problems_of(MALFORMED / "xlsx_percent_score")
+    assert [(p.row, p.column, p.value, p.sheet) for p in problems] == [
+        (3, "score", "99.61%", "scores")]
+    assert "scores.xlsx, sheet 'scores', row 3, column 'score': got '99.61%'" in message
+    tables = mm.base_tables()
+    tables["scores"][2][3] = "99.61%"
+    mm.write_folder(tmp_path, tables)
+    csv_problems, _ = problems_of(tmp_path)
+    assert [(p.value, p.expected) for p in csv_problems] == [
+        (p.value, p.expected) for p in problems]
+
+
+@pytest.mark.parametrize("layout", ["blank lines first", "sep=, line", "sep=; line",
+                                    "CR line endings", "trailing commas"])
+def test_careless_csv_layouts_load_as_the_plain_file_does(tmp_path, layout):
+    folder = tmp_path / "variant"
+    mm.write_folder(folder, mm.base_tables())
+    for path in folder.glob("*.csv"):
+        text = path.read_text(encoding="utf-8")
+        if layout == "blank lines first":
+            text = "\n,,\n" + text
+        elif layout == "sep=, line":
+            text = "sep=,\n" + text
+        elif layout == "sep=; line":
+            rows = list(csv.reader(io.StringIO(text)))
+            out = io.StringIO()
+            csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
+            text = "sep=;\n" + out.getvalue()
+        elif layout == "CR line endings":
+            text = text.replace("\n", "\r")
+        else:  # an Excel export whose sheet had empty columns on the right
+            text = text.replace("\n", ",,\n")
+        path.write_text(text, encoding="utf-8")
+    assert_same_tables(load_dataset(folder), load_base(tmp_path))
+
+
+def test_rows_after_blank_lines_and_a_sep_line_are_numbered_as_excel_shows_them(tmp_path):
+    tables = mm.base_tables()
+    tables["items"][3][3] = "101"  # the fourth row as the table has it
+    mm.write_folder(tmp_path, tables)
+    path = tmp_path / "items.csv"
+    path.write_text("sep=,\n\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    problems, _ = problems_of(tmp_path)
+    # Excel hides the sep= line and shows the blank line as row 1: the bad row is row 5
+    assert [(p.row, p.column, p.value) for p in problems] == [(5, "score", "101")]
+
+
+def test_a_cell_longer_than_the_csv_limit_is_one_problem(tmp_path):
+    tables = mm.base_tables()
+    tables["measures"][2][3] = "ก" * 140_000
+    mm.write_folder(tmp_path, tables)
+    problems, message = problems_of(tmp_path)
+    assert [(Path(p.file).name, p.row) for p in problems] == [("measures.csv", 3)]
+    assert "cells of at most 131,072 characters" in problems[0].expected
+    assert len(message) < 1000
+
+
+def test_a_value_quoted_in_a_message_is_cut_short():
+    problem = Problem("scores.csv", 2, "score", "9" * 5000, "a number from 0 to 100")
+    assert len(str(problem)) < 400 and "(5,000 characters)" in str(problem)
+
+
+def test_a_million_bad_rows_list_ten_thousand_problems_and_count_the_rest(tmp_path):
+    tables = mm.base_tables()
+    tables["items"] += [[NONGSAENG, "2565", "O1", "abc"]] * 12_000
+    mm.write_folder(tmp_path, tables)
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(tmp_path)
+    problems = caught.value.problems
+    assert caught.value.total > 12_000
+    assert len(problems) == 10_001
+    assert problems[-1].row is None and "more were found" in problems[-1].expected
+    assert str(caught.value).startswith(f"{caught.value.total:,} problems in the input data")
+    assert len(str(caught.value)) < 2_000_000
+
+
+def test_an_unreadable_file_is_a_problem_not_a_traceback(tmp_path, monkeypatch):
+    import ita_analysis.tables as tables
+
+    mm.write_folder(tmp_path, mm.base_tables())
+    real_open = open
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("items.csv"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(tables, "open", refuse, raising=False)
+    problems, _ = problems_of(tmp_path)
+    assert [(Path(p.file).name, p.expected) for p in problems] == [
+        ("items.csv", "a readable file (Permission denied)")]
+
+
+def test_scores_are_taken_with_every_decimal_written(tmp_path):
+    tables = mm.base_tables()
+    for row in tables["scores"][1:]:
+        row[3] = "84.9949999"
+    mm.write_folder(tmp_path, {k: v for k, v in tables.items() if k != "published"})
+    data = load_dataset(tmp_path)
+    from ita_analysis.scoring import score_table
+
+    table = score_table(data.scores)
+    # exactly 84.9949999 everywhere: 84.99 (B), never 85.00 (A) from six carried decimals
+    assert table["overall_2dp"].tolist() == [84.99, 84.99]
+    assert table["grade"].tolist() == ["B", "B"]
+
+
+# -- batch isolation: the loader keeps the organisations whose own rows are valid -----------
+
+def test_isolating_leaves_out_organisations_with_invalid_rows_and_keeps_every_problem():
+    folder = MALFORMED / "missing_indicators_7_8"
+    problems, _ = problems_of(folder)  # strict: the folder is refused, as check says
+    data = load_dataset(folder, isolate=True)
+    assert list(data.organisations["org_id"]) == [NONGSAENG]
+    assert set(data.scores["org_id"]) == {NONGSAENG}
+    assert list(data.excluded) == [DEMO]
+    left = data.excluded[DEMO]
+    assert list(left.problems) == problems
+    assert (left.name, left.province, left.years) == ("เทศบาลตำบลตัวอย่าง",
+                                                       "จังหวัดปราจีนบุรี", (2565,))
+
+
+@pytest.mark.parametrize("case", ["missing_column", "ragged_row", "org_id_space",
+                                  "xlsx_two_visible_sheets", "encoding_utf16"])
+def test_a_problem_of_a_whole_file_or_without_an_org_id_still_refuses_the_folder(case):
+    with pytest.raises(DataValidationError):
+        load_dataset(MALFORMED / case, isolate=True)

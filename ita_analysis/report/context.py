@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -79,18 +79,36 @@ class ReportParams:
                 "report_date": self.report_date.isoformat() if self.report_date else ""}
 
 
-def _parse_date(value: object) -> tuple[date | None, str]:
-    """The date printed under the preface; never the day the command happens to run."""
+DATE_LEEWAY = timedelta(days=366)  # a document may be dated ahead, for its signing
+
+
+def parse_report_date(value: object, fiscal_year: int,
+                      today: date | None = None) -> tuple[date | None, str]:
+    """The date printed under the preface and the date as given; none when none is given
+    (never the day the command happens to run). Refused when it cannot be meant: a Buddhist
+    Era year written as if CE (``2567-01-01`` would print as the year ๓๑๑๐), a day before
+    the fiscal year began, or one more than a year from today."""
     if value is None or value == "":
         return None, ""
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
         value = value.isoformat()
+    text = str(value).strip()
     try:
-        parsed = parse_document_date(str(value))
+        parsed = parse_document_date(text)
     except ValueError as exc:
         raise ParameterError(f"report date: {exc}") from None
+    begun = fiscal_year_bounds(fiscal_year)[0]
+    if parsed < begun:
+        raise ParameterError(
+            f"report date {text!r} is before fiscal year {fiscal_year} began ({begun}); "
+            "expected a date on or after it, in the Christian Era (CE)")
+    today = today or date.today()
+    if parsed > today + DATE_LEEWAY:
+        raise ParameterError(
+            f"report date {text!r} is more than a year after today ({today}); expected a "
+            "date near the report's making, in the Christian Era (CE)")
     return parsed, parsed.isoformat()
 
 
@@ -113,8 +131,8 @@ def check_parameters(
 ) -> tuple[ReportParams, Dataset]:
     """Check every parameter without starting anything; one-line ``ParameterError`` if wrong."""
     checked_digits = check_digits(digits)
-    when, given = _parse_date(report_date)
     year = _year(fiscal_year)
+    when, given = parse_report_date(report_date, year)
     folder = Path(data_dir).expanduser().resolve() if data_dir not in (None, "") else None
     if folder is not None and not folder.is_dir():
         raise ParameterError(f"data folder {folder} does not exist or is not a folder")
@@ -122,15 +140,20 @@ def check_parameters(
         framework_path(year, folder)  # the folder's own frameworks/<year>.yaml counts
     except ItaError as exc:
         raise ParameterError(_one_line(str(exc))) from None
-    try:
-        dataset = load_dataset(folder)
+    check = f"run `ita-analysis check{f' --data {folder}' if folder else ''}` to list them all"
+    try:  # another organisation's invalid rows do not stop this one's report (as in a batch)
+        dataset = load_dataset(folder, isolate=True)
     except DataValidationError as exc:
         where = folder or "the embedded default data"
         first = _one_line(str(exc.problems[0])) if exc.problems else "unknown problem"
         raise ParameterError(
-            f"the data in {where} is invalid ({len(exc.problems)} problem(s); first: {first}); "
-            f"run `ita-analysis check{f' --data {folder}' if folder else ''}` to list them all"
+            f"the data in {where} is invalid ({exc.total} problem(s); first: {first}); {check}"
         ) from None
+    if isinstance(org_id, str) and org_id in dataset.excluded:
+        own = dataset.excluded[org_id].problems
+        raise ParameterError(
+            f"the data of organisation {org_id!r} in {dataset.source} are invalid "
+            f"({len(own)} problem(s) in its own rows; first: {_one_line(str(own[0]))}); {check}")
     if not isinstance(org_id, str) or org_id not in set(dataset.organisations["org_id"]):
         known = sorted(dataset.organisations["org_id"])
         hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")

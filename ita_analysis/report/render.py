@@ -8,22 +8,23 @@ into ``<out>/<year>/<org_id>/``. Every file is written to a temporary file in th
 moved into place with ``os.replace`` only once all of them are ready: a failure anywhere
 leaves the folder as it was, with no half-written or temporary file, except that a notebook
 that fails while running is kept, as papermill left it, as ``failed.ipynb`` (moved into place
-atomically; the next successful run removes it). Temporary files are named
-``.<name>.<token>.tmp.<ext>`` (``STAGING_TEMP``), so that ``ita-analysis batch`` can find and
-remove those of a killed process.
+atomically, and only if it is a whole notebook: a full disk leaves no truncated one; the
+next successful run removes it). Temporary files are named as ``tempfiles`` names them
+(``STAGING_TEMP``: their writer's process is in the name), so that a later run removes those
+of a killed process and nobody removes those of a running one.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import html
 import json
 import os
 import re
-import secrets
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -33,7 +34,8 @@ from typing import Any
 
 from .. import __version__
 from .._fastimport import nbformat  # without jsonschema's 1.2 s optional checker (see there)
-from ..errors import ItaError, ParameterError
+from ..errors import ItaError, ParameterError, describe_os_error
+from ..tempfiles import TEMP_NAME, temp_path
 from ..thai import apply_digits
 from ..thaibreak import CSS as BREAK_CSS
 from .browser import CHROMIUM
@@ -45,7 +47,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "ita_report"
 SUMMARY_SCHEMA = "ita-analysis/report-summary/1"
 FAILED_NOTEBOOK = "failed.ipynb"  # the partly executed notebook of a failed run
-STAGING_TEMP = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp(\.[^.]+)?$")  # what _Staging.temp names
+STAGING_TEMP = TEMP_NAME  # how _Staging.temp names its files
 
 
 class ReportError(ItaError):
@@ -243,11 +245,9 @@ class _Staging:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.pending: list[tuple[Path, Path]] = []
-        self.token = secrets.token_hex(4)
 
     def temp(self, name: str) -> Path:
-        stem, dot, ext = name.rpartition(".")
-        tmp = self.folder / f".{stem}.{self.token}.tmp{dot}{ext}"
+        tmp = temp_path(self.folder / name)
         self.pending.append((tmp, self.folder / name))
         return tmp
 
@@ -273,24 +273,63 @@ class _Staging:
         self.pending.clear()
 
 
-def _keep_failed(executed: Path, folder: Path) -> None:
-    """Keep papermill's partly executed notebook as ``failed.ipynb`` (an atomic rename)."""
-    if executed.is_file():
-        os.replace(executed, folder / FAILED_NOTEBOOK)
+def _keep_failed(executed: Path, failed: Path) -> None:
+    """Keep papermill's partly executed notebook as ``failed`` (an atomic rename), if it is a
+    whole notebook: one cut short by a full disk or a file-size limit is removed, not kept."""
+    if not executed.is_file():
+        return
+    try:
+        nbformat.read(executed, as_version=4)
+    except Exception:  # truncated JSON, or unreadable: nothing worth keeping
+        executed.unlink(missing_ok=True)
+        return
+    os.replace(executed, failed)
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
+def disk_error(exc: BaseException) -> OSError | None:
+    """The full-disk (or file-size limit, or quota) error behind ``exc``, if that is what it is."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _DISK_FULL:
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _writing_failed(exc: BaseException, folder: Path, what: str) -> ReportError:
+    full = disk_error(exc)
+    if full is not None:
+        return ReportError(f"writing the {what} into {folder} failed: "
+                           f"{full.strerror or 'disk full'}; nothing was kept")
+    if isinstance(exc, OSError):
+        return ReportError(f"writing the {what} into {folder} failed: {describe_os_error(exc)}")
+    detail = " ".join(str(exc).split())[:300]
+    return ReportError(f"running the {what} notebook failed: {type(exc).__name__}: {detail}")
 
 
 @contextmanager
 def _staged(folder: Path) -> Iterator[_Staging]:
     created = not folder.exists()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create the folder {folder}: {describe_os_error(exc)}"
+                          ) from None
     staging = _Staging(folder)
     try:
         yield staging
         staging.commit()
     except BaseException:
         staging.discard()
-        if created and not any(folder.iterdir()):
-            folder.rmdir()
+        if created:
+            with suppress(OSError):
+                if not any(folder.iterdir()):
+                    folder.rmdir()
         raise
 
 
@@ -384,12 +423,12 @@ def render_report(
     source = Path(notebook) if notebook is not None else notebook_path()
     if not source.is_file():
         raise ParameterError(f"report notebook {source} not found")
+    generated_at = run_time()  # a wrong SOURCE_DATE_EPOCH is refused before a kernel starts
     if engine_name == "ita-warm":  # a warm kernel: if there is none yet, it boots meanwhile
         from ..engine import ensure_registered, prestart
 
         ensure_registered()
         prestart(kernel_name, _kernel_manager_class(), notebook=source)
-    generated_at = run_time()
     nb_params = {**params.notebook_parameters(), "generated_at": generated_at.isoformat()}
     ctx = build_context(**nb_params)
     folder = report_folder(out_dir, params.fiscal_year, params.org_id)
@@ -410,22 +449,24 @@ def render_report(
                 log_output=False, execution_timeout=timeout,
                 **({"kernel_manager_class": km} if (km := _kernel_manager_class()) else {}))
         except PapermillExecutionError as exc:
-            _keep_failed(executed, folder)
+            _keep_failed(executed, folder / FAILED_NOTEBOOK)
             raise _execution_error(exc) from exc
         except ItaError:
             raise
-        except Exception as exc:  # the kernel died, timed out or could not start
-            _keep_failed(executed, folder)
-            detail = " ".join(str(exc).split())[:300]
-            raise ReportError(f"running the report notebook failed: {type(exc).__name__}: "
-                              f"{detail}") from exc
+        except Exception as exc:  # the kernel died, timed out or could not start; disk full
+            _keep_failed(executed, folder / FAILED_NOTEBOOK)
+            raise _writing_failed(exc, folder, "report") from exc
         nb = nbformat.read(executed, as_version=4)
         title = apply_digits(f"การวิเคราะห์ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. "
                              f"{params.fiscal_year} — {ctx.org['name']}", params.digits)
         page = export_html(nb, title=title, digits=params.digits)
-        html_tmp = stage.write_text(names["html"], page)
-        stage.write_text(names["annex"], export_html(
-            nb, title=f"ภาคผนวก (เอกสารภายใน) — {title}", digits=params.digits, annex=True))
+        try:
+            html_tmp = stage.write_text(names["html"], page)
+            stage.write_text(names["annex"], export_html(
+                nb, title=f"ภาคผนวก (เอกสารภายใน) — {title}", digits=params.digits,
+                annex=True))
+        except OSError as exc:
+            raise _writing_failed(exc, folder, "report") from exc
         if pdf:
             from .browser import print_pdf
 
@@ -440,8 +481,11 @@ def render_report(
         # between two renames leaves whole files and the earlier summary (or none), which
         # `ita-analysis batch` then sees as a report to make again
         summary = {**_summary(params, names, generated_at, ctx), **(extra_summary or {})}
-        stage.write_text(names["summary"],
-                         json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        try:
+            stage.write_text(names["summary"],
+                             json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        except OSError as exc:
+            raise _writing_failed(exc, folder, "report") from exc
     (folder / FAILED_NOTEBOOK).unlink(missing_ok=True)  # an earlier failure is now stale
     return ReportFiles(folder=folder, notebook=folder / names["notebook"],
                        html=folder / names["html"], summary=folder / names["summary"],
@@ -495,26 +539,25 @@ def render_notebook(
                 execution_timeout=timeout,
                 **({"kernel_manager_class": km} if (km := _kernel_manager_class()) else {}))
         except PapermillExecutionError as exc:
-            if executed.is_file():
-                os.replace(executed, failed)
+            _keep_failed(executed, failed)
             message = str(_execution_error(exc)).replace("the report notebook",
                                                          f"the {what} notebook", 1)
             raise ReportError(message) from exc
         except ItaError:
             raise
-        except Exception as exc:  # the kernel died, timed out or could not start
-            if executed.is_file():
-                os.replace(executed, failed)
-            detail = " ".join(str(exc).split())[:300]
-            raise ReportError(f"running the {what} notebook failed: {type(exc).__name__}: "
-                              f"{detail}") from exc
+        except Exception as exc:  # the kernel died, timed out or could not start; disk full
+            _keep_failed(executed, failed)
+            raise _writing_failed(exc, folder, what) from exc
         nb = nbformat.read(executed, as_version=4)
-        stage.write_text(names["html"], export_html(nb, title=title, digits=digits))
-        if "annex" in names:
-            stage.write_text(names["annex"], export_html(
-                nb, title=f"ภาคผนวก (เอกสารภายใน) — {title}", digits=digits, annex=True))
-        if summary is not None:
-            stage.write_text(names["summary"],
-                             json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        try:
+            stage.write_text(names["html"], export_html(nb, title=title, digits=digits))
+            if "annex" in names:
+                stage.write_text(names["annex"], export_html(
+                    nb, title=f"ภาคผนวก (เอกสารภายใน) — {title}", digits=digits, annex=True))
+            if summary is not None:
+                stage.write_text(names["summary"],
+                                 json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        except OSError as exc:
+            raise _writing_failed(exc, folder, what) from exc
     failed.unlink(missing_ok=True)  # an earlier failure is now stale
     return {key: folder / name for key, name in names.items()}
