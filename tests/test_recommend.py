@@ -268,3 +268,18 @@ def test_indicator_keys_written_as_text_override_numbers(lib_dir):
     assert lib.indicator_texts(5, "excellent") == ("ควรรักษาไว้",)
     assert lib.indicator_texts(5, "meets_target") == \
         load_recommendations(2565).indicator_texts(5, "meets_target")
+
+
+@pytest.mark.parametrize("year", [2565, 2566])
+def test_every_item_of_a_years_list_has_its_own_action(year: int) -> None:
+    """Issue 10: every OIT item short of full marks gets a concrete action of its own."""
+    from ita_analysis.framework import load_framework
+
+    lib = load_recommendations(year)
+    codes = list(load_framework(year).items)
+    assert codes and lib.items is not None
+    texts = {code: lib.item_texts(code) for code in codes}
+    assert all(texts.values()), [c for c, t in texts.items() if not t]
+    flat = [" ".join(t) for t in texts.values()]
+    assert len(set(flat)) == len(flat)  # no two items share one action
+    assert not any(t.startswith("ควรรักษา") for t in flat)  # an action, not "keep it up"
