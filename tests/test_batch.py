@@ -585,7 +585,7 @@ def test_org_ids_that_are_paths_and_a_zero_timeout_are_refused_before_anything(
     for extra, says in ((["--org", "../../etc"], "--org '../../etc' is not an organisation id"),
                         (["--org", "a/b"], "--org 'a/b' is not an organisation id"),
                         (["--timeout", "0"], "--timeout must be 1 second or more"),
-                        (["--date", "2567-01-01"], "the date is written in the Christian Era: "
+                        (["--date", "2567-01-01"], "an ISO date takes the Christian Era year: "
                                                    "2024-01-01")):
         run = batch(data, out, *extra)
         assert run.returncode == 2 and says in run.stderr, run.stderr

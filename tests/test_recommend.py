@@ -89,13 +89,16 @@ def test_later_years_reuse_2565_without_copying():
     assert load_recommendations(2568).lineage == (2568, 2567, 2566, 2565)
     assert y2566.indicators[1] == base.indicators[1]
     assert y2566.tools == base.tools
-    # 2566 overrides indicator 10's corrective advice and drops the renumbered items
+    # 2566 overrides indicator 10's corrective advice and keys item advice by its renumbered
+    # items; 2567, whose item list is not known, drops the item advice
     assert y2566.indicators[10]["below_target"] != base.indicators[10]["below_target"]
     assert y2566.indicators[10]["excellent"] == base.indicators[10]["excellent"]
     assert any("ของขวัญ" in t for t in y2566.indicators[10]["below_target"])
-    assert y2566.items is None
-    assert base.items is not None
+    assert base.items is not None and y2566.items is not None
     assert set(base.items.texts) == set(load_framework(2565).items)
+    assert set(y2566.items.texts) == set(load_framework(2566).items)
+    assert y2566.items.texts["O31"] != base.items.texts["O31"]  # No Gift Policy, not O31
+    assert load_recommendations(2567).items is None
 
 
 # -- broken files are refused ------------------------------------------------------------------
@@ -249,7 +252,7 @@ def test_below_target_advice_is_corrective(seed):
 
 
 def test_no_item_advice_where_the_year_has_none(seed):
-    later = seed.model_copy(update={"fiscal_year": 2566})
+    later = seed.model_copy(update={"fiscal_year": 2567})
     recs = recommendations(later)
     assert [r for r in recs if r.scope == "item"] == []
     assert len(recs) == 13
