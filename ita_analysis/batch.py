@@ -459,7 +459,7 @@ class Fingerprints:
     def _framework_digest(self, year: int) -> str:
         """The year's framework file as the data folder sees it (its own file, if it has one)."""
         if year not in self._frameworks:
-            from .framework import framework_path
+            from .rules.framework import framework_path
 
             try:
                 self._frameworks[year] = _file_digest(
@@ -471,7 +471,7 @@ class Fingerprints:
     def _recommendation_digest(self, year: int) -> str:
         """The year's recommendation file and what it is based on, as the folder sees them."""
         if year not in self._recommendations:
-            from .recommend import recommendation_chain
+            from .rules.library import recommendation_chain
 
             chain = recommendation_chain(year, self.dataset.rules_dir)
             self._recommendations[year] = _sha(*(f"{p.name}\x1e{_file_digest(p)}"
@@ -480,7 +480,7 @@ class Fingerprints:
 
     def _national_digest(self) -> str:
         """The national figures a report compares with: the package's and the folder's own."""
-        from .national import national_path
+        from .rules.national import national_path
 
         files = dict.fromkeys([national_path(), national_path(self.dataset.rules_dir)])
         return _sha(*(_file_digest(path) for path in files))
@@ -775,9 +775,9 @@ def _check_executor(executor: str | Executor, scheduler: str | None) -> None:
 def _check_options(year: int, digits: str, report_date: str, jobs: int, pdf: bool,
                    notebook: str | Path | None, timeout: int | None = 600,
                    orgs: Sequence[str] = (), data_dir: str | Path | None = None) -> None:
-    from .framework import framework_path
     from .report.browser import CHROMIUM
     from .report.context import parse_report_date
+    from .rules.framework import framework_path
 
     try:
         framework_path(year, data_dir)  # the data folder's own frameworks/<year>.yaml counts

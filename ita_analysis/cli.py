@@ -273,8 +273,8 @@ def _add_rules(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_rules_new(args: argparse.Namespace) -> int:
-    from .newyear import new_year, what_to_check
-    from .yearrules import resolve, summary_lines
+    from .rules.check import resolve, summary_lines
+    from .rules.newyear import new_year, what_to_check
 
     made = new_year(args.year, args.source, args.data, force=args.force)
     print(f"wrote {made.framework_file}")
@@ -292,8 +292,8 @@ def cmd_rules_new(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
-    from .framework import framework_path
-    from .yearrules import check_folder, folder_problems, record, summary_lines
+    from .rules.check import check_folder, folder_problems, record, summary_lines
+    from .rules.framework import framework_path
 
     folder = args.data
     if folder is not None and not Path(folder).is_dir():

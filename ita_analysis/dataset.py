@@ -21,10 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataValidationError, Problem
-from .framework import Framework, FrameworkFiles, available_years
+from .rules.framework import Framework, FrameworkFiles, available_years
+from .rules.yearfiles import stamp
 from .tables import ROW, Table, TableError, find_table, read_table
 from .thai import parse_document_date, parse_month_year, to_arabic_digits
-from .yearfiles import stamp
 
 VALID = "row_valid"  # every cell of the row parsed
 ORG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")

@@ -57,7 +57,7 @@ class Entry:
 
 
 def _grade_rank(year: int, grade: str, data_dir: str | None = None) -> int:
-    from .framework import load_framework
+    from .rules.framework import load_framework
 
     try:
         labels = load_framework(year, data_dir or None).grade_labels

@@ -25,7 +25,7 @@ from .errors import ParameterError
 from .portfolio import SLUG
 from .portfolio_sections import DEFAULT_YEAR, PortfolioContext, build_context, check_parameters
 from .portfolio_sections import title as document_title
-from .yearrules import record, resolve
+from .rules.check import record, resolve
 
 __all__ = ["SUMMARY_SCHEMA", "PortfolioFiles", "notebook_path", "portfolio_stem",
            "render_portfolio"]

@@ -33,7 +33,6 @@ from markupsafe import Markup
 from . import __version__
 from .dataset import Dataset, Excluded, load_dataset, synthetic_data_dir
 from .errors import DataValidationError, ItaError, ParameterError
-from .framework import Framework, framework_origin, framework_path
 from .narrative import join_thai
 from .portfolio import (
     TYPE_ABBREVIATIONS,
@@ -46,6 +45,7 @@ from .portfolio import (
 )
 from .report.context import Figure, _one_line, _year
 from .report.sections import Numbers, colophon_values, inline_svg, template_environment
+from .rules.framework import Framework, framework_origin, framework_path
 from .scoring import score_table
 from .thai import Digits, apply_digits, check_digits
 from .thaibreak import wrap_html

@@ -50,9 +50,9 @@ from pydantic import BaseModel
 
 from .dataset import ORG_ID, ORG_ID_EXPECTED, Dataset, fiscal_year_error
 from .errors import MAX_LISTED_PROBLEMS, DataValidationError, ItaError, ParameterError, Problem
-from .framework import Framework, Scale, available_years, load_framework
 from .rollup import rollup_arrays
 from .rounding import MICRO
+from .rules.framework import Framework, Scale, available_years, load_framework
 from .tables import (
     ENCODING_EXPECTED,
     ENCODINGS,

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .framework import load_framework
+from .rules.framework import load_framework
 from .scoring import score_table
 
 __all__ = [

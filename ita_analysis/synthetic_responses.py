@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ItaError
-from .framework import Framework, load_framework
+from .rules.framework import Framework, load_framework
 
 NATIONAL_AGENCIES = 8_303
 NATIONAL_RESPONDENTS = 1_300_132

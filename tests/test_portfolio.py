@@ -591,7 +591,7 @@ def test_the_annex_and_summary_record_what_made_the_document(synthetic_all: Rend
     footer = synthetic_all.text(synthetic_all.annex.select_one("#annex-run"))
     assert ds_digest_free(synthetic_all.text(synthetic_all.soup.select_one("#sec-colophon")))
     ds = load_dataset(synthetic_data_dir())
-    assert ds.digest in footer and "ita_analysis/frameworks/2567.yaml" in footer
+    assert ds.digest in footer and "ita_analysis/rules/frameworks/2567.yaml" in footer
     assert "fiscal_year=2567" in footer and "digits=thai" in footer
     s = synthetic_all.summary
     assert s["schema"] == "ita-analysis/portfolio-summary/1"

@@ -313,7 +313,7 @@ def test_preface_date_cover_and_annex_record_what_made_the_document(
         assert part in cover
     run = seed_thai.text(seed_thai.annex.select_one("#annex-run"))
     assert load_dataset().digest in run
-    assert "ita_analysis/frameworks/2565.yaml" in run
+    assert "ita_analysis/rules/frameworks/2565.yaml" in run
     assert "report_date=2022-12-15" in run and "digits=thai" in run
     assert seed_thai.annex.select_one("#annex-run time")["datetime"]
     # the public document ends with one line naming the program and its version

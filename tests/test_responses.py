@@ -23,7 +23,6 @@ import yaml
 from ita_analysis.cli import main
 from ita_analysis.dataset import load_dataset
 from ita_analysis.errors import DataValidationError, FrameworkError, ItaError, ParameterError
-from ita_analysis.framework import load_framework, load_framework_file
 from ita_analysis.responses import (
     answers_from_frame,
     answers_to_long,
@@ -36,6 +35,7 @@ from ita_analysis.responses import (
     score_answers,
     score_responses,
 )
+from ita_analysis.rules.framework import load_framework, load_framework_file
 from ita_analysis.scoring import result_records, score_table
 from ita_analysis.synthetic_responses import make_national_responses
 
@@ -87,7 +87,8 @@ def test_2565_question_lists():
     (lambda raw: raw.update(checklist_scale="four_level"), "not a yes_no scale"),
 ])
 def test_framework_refuses_broken_question_lists(tmp_path, edit, message):
-    source = Path(__file__).resolve().parents[1] / "ita_analysis" / "frameworks" / "2565.yaml"
+    source = (Path(__file__).resolve().parents[1] / "ita_analysis" / "rules" / "frameworks"
+              / "2565.yaml")
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     edit(raw)
     path = tmp_path / "2565.yaml"

@@ -24,7 +24,6 @@ from _linebreaks import line_break_problems, measure_lines
 
 from ita_analysis.dataset import load_dataset
 from ita_analysis.findings import analyse
-from ita_analysis.framework import load_framework
 from ita_analysis.narrative import (
     change_text,
     overall_text,
@@ -35,6 +34,7 @@ from ita_analysis.narrative import (
 )
 from ita_analysis.report.browser import CHROMIUM, chromium_page
 from ita_analysis.report.fonts import font_face_css
+from ita_analysis.rules.framework import load_framework
 from ita_analysis.thai import apply_digits, fiscal_year_bounds, thai_date
 from ita_analysis.thaibreak import CSS, wrap_html
 

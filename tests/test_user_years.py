@@ -23,10 +23,11 @@ from ita_analysis.cli import main
 from ita_analysis.dataset import default_data_dir, load_dataset
 from ita_analysis.errors import ParameterError
 from ita_analysis.findings import analyse
-from ita_analysis.framework import framework_path, load_framework
-from ita_analysis.newyear import new_year
 from ita_analysis.portfolio import Scope, analyse_portfolio
-from ita_analysis.recommend import load_recommendations, recommendations
+from ita_analysis.present.advice import recommendations
+from ita_analysis.rules.framework import framework_path, load_framework
+from ita_analysis.rules.library import load_recommendations
+from ita_analysis.rules.newyear import new_year
 
 ORG = "nongsaeng-prachinburi"
 # the seed's indicators: IIT 496.90 / 5 = 99.38, EIT 299.08 / 3 = 99.6933..., OIT 193.75 / 2 =

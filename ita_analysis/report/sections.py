@@ -420,14 +420,14 @@ def _framework_shown(ctx: Any) -> str:
     folder's own file by its place in the folder)."""
     if ctx.framework_origin == "data folder":
         return f"frameworks/{ctx.framework_file.name} (data folder)"
-    return f"ita_analysis/frameworks/{ctx.framework_file.name}"
+    return f"ita_analysis/rules/frameworks/{ctx.framework_file.name}"
 
 
 def colophon_values(ctx: Any) -> dict[str, Any]:
     """What an annex (report or portfolio) records of the run that made the document."""
     return {
         "fw_file": _framework_shown(ctx),
-        "rec_file": f"ita_analysis/recommendations/{ctx.framework_file.name}",
+        "rec_file": f"ita_analysis/rules/recommendations/{ctx.framework_file.name}",
         "files": ", ".join(sorted(p.name for p in ctx.dataset.files.values())),
         "params": ctx.params.as_dict(),
     }

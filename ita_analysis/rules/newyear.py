@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
-from .errors import FrameworkError, ParameterError
+from ..errors import FrameworkError, ParameterError
+from ..tempfiles import atomic_write_text
 from .framework import Framework, framework_path, load_framework, load_framework_file
-from .recommend import RECOMMENDATION_DIR, load_recommendations_file, merged_mapping
-from .tempfiles import atomic_write_text
+from .library import RECOMMENDATION_DIR, load_recommendations_file, merged_mapping
 from .yearfiles import read_mapping
 
 __all__ = ["NewYear", "new_year", "what_to_check"]

@@ -1,7 +1,7 @@
 """Recommendations as data: which advice a report gives for each tool, indicator and item.
 
 The texts and the score bands that choose among them live in
-``ita_analysis/recommendations/<year>.yaml`` (or a data folder's own
+``ita_analysis/rules/recommendations/<year>.yaml`` (or a data folder's own
 ``recommendations/<year>.yaml``, which wins for runs on that folder), so that an official can
 reword advice without touching code. A year's file may say ``based_on: <year>`` and hold only
 what differs: the file of that year in the same folder, else the package's (a data folder's
@@ -21,28 +21,18 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ItaError
-from .findings import Findings
+from ..errors import ItaError
+from ..rounding import round_half_up
 from .framework import Framework, load_framework
-from .rounding import round_half_up
-from .yearfiles import (
-    package_dir,
-    read_mapping,
-    span,
-    stamp,
-    validation_lines,
-    year_file,
-    years_of,
-)
+from .yearfiles import package_dir, read_mapping, span, stamp, validation_lines, year_file, years_of
 
 __all__ = [
     "Band",
     "ItemAdvice",
-    "Recommendation",
     "RecommendationError",
     "RecommendationLibrary",
     "available_years",
@@ -51,7 +41,6 @@ __all__ = [
     "merged_mapping",
     "recommendation_chain",
     "recommendation_path",
-    "recommendations",
 ]
 
 RECOMMENDATION_DIR = "recommendations"
@@ -133,17 +122,6 @@ class RecommendationLibrary(_Model):
 
     def item_texts(self, code: str) -> Texts:
         return self.items.texts.get(code, ()) if self.items else ()
-
-
-class Recommendation(BaseModel):
-    """One piece of advice as a report prints it."""
-
-    scope: Literal["tool", "indicator", "item"]
-    key: str  # "IIT", "10" or "O36"
-    name_th: str
-    band: str
-    score_2dp: float
-    texts: list[str]
 
 
 # -- files ------------------------------------------------------------------------------
@@ -412,42 +390,3 @@ def _load_cached(year: int, data_dir: str | None,
                  files: tuple[tuple[str, int, int], ...]) -> RecommendationLibrary:
     return load_recommendations_file(recommendation_path(year, data_dir), expect_year=year,
                                      data_dir=data_dir)
-
-
-# -- choosing advice ------------------------------------------------------------------------
-
-def recommendations(findings: Findings) -> list[Recommendation]:
-    """Advice for one organisation's year: each tool followed by its indicators in number
-    order, then every item that fell short of full marks (in the framework's item order)."""
-    lib = load_recommendations(findings.fiscal_year, findings.rules_dir or None)
-    out: list[Recommendation] = []
-    for tool in findings.tools:
-        band = lib.band_for(tool.score_2dp)
-        out.append(Recommendation(
-            scope="tool", key=tool.code, name_th=tool.name_th, band=band.key,
-            score_2dp=tool.score_2dp, texts=list(lib.tool_texts(tool.code, band.key))))
-        for number in sorted(tool.indicators):
-            ind = findings.indicator(number)
-            band = lib.band_for(ind.score_2dp)
-            out.append(Recommendation(
-                scope="indicator", key=str(number), name_th=ind.name_th, band=band.key,
-                score_2dp=ind.score_2dp, texts=list(lib.indicator_texts(number, band.key))))
-    out.extend(_item_advice(findings, lib))
-    return out
-
-
-def _item_advice(findings: Findings, lib: RecommendationLibrary) -> list[Recommendation]:
-    if lib.items is None:
-        return []
-    out = []
-    for summary in sorted(findings.items, key=lambda s: s.indicator):
-        for item in summary.items:
-            code = str(item["code"])
-            score = round_half_up(item["score"], 2)
-            texts = lib.item_texts(code)
-            if score >= lib.items.full_score or not texts:
-                continue
-            out.append(Recommendation(
-                scope="item", key=code, name_th=str(item["name_th"]), band=lib.items.band,
-                score_2dp=float(score), texts=list(texts)))
-    return out

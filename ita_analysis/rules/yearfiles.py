@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import yaml
 
-from .errors import ItaError
+from ..errors import ItaError
 
 # libyaml's safe loader where PyYAML was built with it: the same documents, ~8x faster (every
 # fresh kernel reads a framework and a recommendation file before its report starts)
@@ -26,8 +26,8 @@ Origin = Literal["package", "data folder"]
 
 
 def package_dir(name: str) -> Path:
-    """A folder of data files inside the installed package."""
-    return Path(str(resources.files("ita_analysis") / name))
+    """A folder of the package's own rule files (``rules/frameworks``, ...)."""
+    return Path(str(resources.files(__package__) / name))
 
 
 def user_dir(data_dir: str | Path | None, name: str) -> Path | None:

@@ -13,18 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ItaError
+from ..errors import ItaError
 from .framework import Framework, framework_origin, framework_path, load_framework
 from .framework import available_years as framework_years
+from .library import RECOMMENDATION_DIR, load_recommendations, recommendation_chain
+from .library import available_years as recommendation_years
 from .national import national_figures
-from .recommend import (
-    RECOMMENDATION_DIR,
-    load_recommendations,
-    recommendation_chain,
-)
-from .recommend import (
-    available_years as recommendation_years,
-)
 from .yearfiles import Origin, user_dir, year_file, years_in
 
 __all__ = ["YearRules", "check_folder", "folder_problems", "record", "resolve", "summary_lines",

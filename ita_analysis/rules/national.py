@@ -15,8 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import ItaError
-from .rounding import round_half_up
+from ..errors import ItaError
+from ..rounding import round_half_up
 from .yearfiles import read_mapping, validation_lines
 
 __all__ = ["NationalError", "NationalYear", "national_figures", "national_path", "reported"]

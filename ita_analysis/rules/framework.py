@@ -1,7 +1,7 @@
 """ITA frameworks as data: one YAML file per fiscal year, loaded and checked here.
 
 Weights, indicators, items, grade bands and the target all live in
-``ita_analysis/frameworks/<year>.yaml``; no Python code names a year. The loader refuses a
+``rules/frameworks/<year>.yaml``; no Python code names a year. The loader refuses a
 broken file (weights not summing to one, bands with gaps or overlaps, an indicator in no tool
 or in two) with every problem listed, so a bad edit never scores anything.
 """
@@ -20,8 +20,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import FrameworkError, UnknownFiscalYearError
-from .rounding import round_half_up
+from ..errors import FrameworkError, UnknownFiscalYearError
+from ..rounding import round_half_up
 from .yearfiles import Origin, read_mapping, span, validation_lines, year_file, years_of
 
 HUNDREDTH = Decimal("0.01")
