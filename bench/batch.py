@@ -28,7 +28,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ita_analysis.batch import EXECUTORS, run_batch
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.engine import ENGINE_NAME
 
 

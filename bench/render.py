@@ -46,7 +46,7 @@ import papermill
 from nbconvert import HTMLExporter
 
 from ita_analysis.batch import EXECUTORS, Job, run_one
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.engine import ENGINE_NAME, shutdown_kernels
 from ita_analysis.report import render_report
 

@@ -90,7 +90,8 @@ from typing import IO, Any
 import pandas as pd
 
 from . import __version__
-from .dataset import ORG_ID, ORG_ID_EXPECTED, Dataset, load_dataset
+from .data.columns import ORG_ID, ORG_ID_EXPECTED
+from .data.dataset import Dataset, load_dataset
 from .engine import ENGINE_NAME, check_engine
 from .errors import ItaError, ParameterError, describe_os_error
 from .lifetime import die_with_parent

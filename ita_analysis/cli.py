@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .dataset import Dataset, load_dataset
+from .data.dataset import Dataset, load_dataset
 from .errors import DataValidationError, ItaError, ParameterError, Problem, describe_os_error
 from .lifetime import Terminated, stop_signals
 from .reconcile import reconcile
@@ -89,7 +89,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data, every_indicator=not answers) \
         if args.data is not None or not answers else None
     if answers:
-        from .responses import dataset_with_answers
+        from .data.answers import dataset_with_answers
 
         dataset, scored = dataset_with_answers(dataset, args.responses, args.checklist)
         for f in scored.findings:

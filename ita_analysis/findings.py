@@ -16,7 +16,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from .dataset import Dataset
+from .data.dataset import Dataset
 from .errors import ParameterError
 from .labels import Label, choose_label
 from .reconcile import Finding, reconcile

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from .dataset import Dataset
+from .data.dataset import Dataset
 from .errors import ParameterError
 from .labels import label_columns
 from .rounding import hundredths_half_up, round2, rounded_hundredths, to_scaled

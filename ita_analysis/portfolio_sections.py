@@ -31,7 +31,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from . import __version__
-from .dataset import Dataset, Excluded, load_dataset, synthetic_data_dir
+from .data.dataset import Dataset, Excluded, load_dataset, synthetic_data_dir
 from .errors import DataValidationError, ItaError, ParameterError
 from .narrative import join_thai
 from .portfolio import (

@@ -15,7 +15,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from .dataset import Dataset
+from .data.dataset import Dataset
 from .labels import band_words
 from .rollup import Rollup, rollup
 from .rounding import round2, round_half_up

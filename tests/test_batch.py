@@ -42,7 +42,7 @@ from ita_analysis.batch import (
     select_orgs,
 )
 from ita_analysis.cli import main
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.engine import warm_kernels
 from ita_analysis.errors import ParameterError
 from ita_analysis.report.render import STAGING_TEMP, notebook_path

@@ -23,7 +23,7 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from ita_analysis import engine
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.engine import ENGINE_NAME, shutdown_kernels, warm_kernel, warm_kernels
 from ita_analysis.report import render as render_module
 from ita_analysis.report.render import export_html, notebook_path, render_report

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from ita_analysis.dataset import load_dataset
+from ita_analysis.data.dataset import load_dataset
 from ita_analysis.errors import DataValidationError
 from ita_analysis.findings import analyse
 from ita_analysis.labels import NO_CONFIRMED_BAND_TH, choose_label, result_text

@@ -37,7 +37,7 @@ from ita_analysis import portfolio_charts as pc
 from ita_analysis import portfolio_sections
 from ita_analysis.chart_style import chart_style
 from ita_analysis.cli import main
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.errors import ParameterError
 from ita_analysis.portfolio import (
     SLUG,

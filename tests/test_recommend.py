@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ita_analysis.dataset import load_dataset
+from ita_analysis.data.dataset import load_dataset
 from ita_analysis.errors import ItaError
 from ita_analysis.findings import Findings, analyse
 from ita_analysis.present.advice import recommendations

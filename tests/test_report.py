@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup
 
 from ita_analysis import __version__
 from ita_analysis.cli import main
-from ita_analysis.dataset import default_data_dir, load_dataset, synthetic_data_dir
+from ita_analysis.data.dataset import default_data_dir, load_dataset, synthetic_data_dir
 from ita_analysis.errors import ParameterError
 from ita_analysis.findings import analyse
 from ita_analysis.report import render_report, sections

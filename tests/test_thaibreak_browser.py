@@ -22,7 +22,7 @@ import yaml
 from _browser import ARTIFACTS, needs_browser, require_playwright
 from _linebreaks import line_break_problems, measure_lines
 
-from ita_analysis.dataset import load_dataset
+from ita_analysis.data.dataset import load_dataset
 from ita_analysis.findings import analyse
 from ita_analysis.narrative import (
     change_text,

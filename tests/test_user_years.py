@@ -20,7 +20,7 @@ from _html import parse
 
 from ita_analysis.batch import Fingerprints
 from ita_analysis.cli import main
-from ita_analysis.dataset import default_data_dir, load_dataset
+from ita_analysis.data.dataset import default_data_dir, load_dataset
 from ita_analysis.errors import ParameterError
 from ita_analysis.findings import analyse
 from ita_analysis.portfolio import Scope, analyse_portfolio

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
-from ..dataset import Dataset, load_dataset
+from ..data.dataset import Dataset, load_dataset
 from ..errors import DataValidationError, ItaError, ParameterError
 from ..findings import Findings, analyse
 from ..measures import MeasurePlan, plan_measures

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..errors import FrameworkError, UnknownFiscalYearError
 from ..rounding import round_half_up
+from ..thai import ce_year_hint
 from .yearfiles import Origin, read_mapping, span, validation_lines, year_file, years_of
 
 HUNDREDTH = Decimal("0.01")
@@ -409,9 +410,8 @@ def framework_path(year: int, data_dir: str | Path | None = None) -> Path:
     found = year_file(FRAMEWORK_DIR, year, data_dir)
     if found is None:
         hint = ""
-        if 1900 <= int(year) < 2400:
-            hint = f" {year} looks like a Christian Era year: fiscal years are Buddhist Era " \
-                   f"(try {int(year) + 543})."
+        if ce := ce_year_hint(int(year), short=True):
+            hint = f" {ce}: fiscal years are Buddhist Era."
         else:
             known = available_years(data_dir)
             if known and int(year) > known[-1]:

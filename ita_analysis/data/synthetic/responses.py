@@ -34,8 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import ItaError
-from .rules.framework import Framework, load_framework
+from ...errors import ItaError
+from ...rules.framework import Framework, load_framework
 
 NATIONAL_AGENCIES = 8_303
 NATIONAL_RESPONDENTS = 1_300_132
