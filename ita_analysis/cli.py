@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report(sub)
     _add_portfolio(sub)
     _add_rules(sub)
-    from .batch import add_batch_parser
+    from .batch.run import add_batch_parser
     from .index import add_index_parser
 
     add_batch_parser(sub)
@@ -164,19 +164,19 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
                         help="date printed in the preface, ISO (CE) (default: today)")
     report.add_argument("--pdf", action="store_true",
                         help="also print report.pdf (A4) with headless Chromium")
-    from .batch import add_engine_argument
+    from .batch.run import add_engine_argument
 
     add_engine_argument(report)
     report.set_defaults(func=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .batch import STALE_AFTER_S, clean_temps, fingerprint_summary
-    from .engine import check_engine, thread_kernels
+    from .batch.run import STALE_AFTER_S, clean_temps, fingerprint_summary
+    from .engine.warm import check_engine, thread_kernels
     from .index import write_indexes
+    from .render.outputs import check_out_dir
+    from .render.report import render_report, report_folder  # papermill, nbconvert load here
     from .report.context import check_parameters
-    from .report.render import render_report, report_folder  # papermill, nbconvert load here
-    from .tempfiles import check_out_dir
 
     check_engine(args.engine)
     check_out_dir(args.out)
@@ -228,7 +228,7 @@ def _add_portfolio(sub: argparse._SubParsersAction) -> None:
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
     from .portfolio_render import render_portfolio  # papermill and nbconvert load only here
-    from .tempfiles import check_out_dir
+    from .render.outputs import check_out_dir
 
     check_out_dir(args.out)
 

@@ -105,7 +105,7 @@ def render_portfolio(
     timeout: int | None = 600,
 ) -> PortfolioFiles:
     """Make the portfolio of a scope in one fiscal year; returns the paths written."""
-    from .report.render import render_notebook, run_time
+    from .render.report import render_notebook, run_time
 
     params, _ = check_parameters(fiscal_year, data_dir or "", province, district, org_type,
                                  digits)

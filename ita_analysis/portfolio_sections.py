@@ -54,7 +54,7 @@ __all__ = ["ANNEX_ORDER", "DEFAULT_YEAR", "ORDER", "SECTIONS", "PortfolioContext
            "PortfolioParams", "build_context", "check_parameters", "document", "title"]
 
 DEFAULT_YEAR = 2567
-TEMPLATE_DIR = Path(__file__).resolve().parent / "report" / "templates" / "portfolio"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "portfolio"
 
 SECTION_TITLES: dict[str, str] = {
     "overview": "ภาพรวมผลการประเมินของกลุ่มหน่วยงาน",

@@ -127,7 +127,7 @@ def _column(page: object, index: int) -> list[str]:
 @needs_browser
 def test_headers_sort_and_the_filters_hide_rows_in_chromium(outputs: Path) -> None:
     require_playwright()
-    from ita_analysis.report.browser import chromium_page
+    from ita_analysis.render.browser import chromium_page
 
     entries = collect(outputs)
     with chromium_page(outputs / "index.html", width=1300, height=900) as (page, log):

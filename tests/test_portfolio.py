@@ -50,7 +50,7 @@ from ita_analysis.portfolio import (
     short_name,
 )
 from ita_analysis.portfolio_render import notebook_path, portfolio_stem, render_portfolio
-from ita_analysis.report.render import ReportError, export_html
+from ita_analysis.render.report import ReportError, export_html
 from ita_analysis.scoring import score_table
 from ita_analysis.thai import format_int, to_arabic_digits
 

@@ -27,9 +27,9 @@ from ita_analysis.cli import main
 from ita_analysis.data.dataset import default_data_dir, load_dataset, synthetic_data_dir
 from ita_analysis.errors import ParameterError
 from ita_analysis.findings import analyse
+from ita_analysis.render.report import ReportError, export_html, notebook_path, run_time
 from ita_analysis.report import render_report, sections
 from ita_analysis.report.context import build_context, check_parameters
-from ita_analysis.report.render import ReportError, export_html, notebook_path, run_time
 from ita_analysis.rounding import round_half_up
 from ita_analysis.scoring import indicator_column, rounded_column, score_table
 from ita_analysis.thai import to_arabic_digits
@@ -433,7 +433,7 @@ def test_a_failing_notebook_leaves_nothing_half_written(tmp_path: Path) -> None:
 
 def test_a_failure_after_papermill_removes_every_temporary_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ita_analysis.report.render as render
+    import ita_analysis.render.report as render
 
     def broken(*args: object, **kwargs: object) -> str:
         raise OSError("disk full while converting")

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from _html import parse
 
-from ita_analysis.batch import Fingerprints
+from ita_analysis.batch.run import Fingerprints
 from ita_analysis.cli import main
 from ita_analysis.data.dataset import default_data_dir, load_dataset
 from ita_analysis.errors import ParameterError
@@ -271,7 +271,7 @@ def test_a_data_folder_without_the_year_is_told_how_to_add_it(tmp_path: Path) ->
 
 def test_report_for_a_users_year_says_its_rules_are_unverified_copies(folder: Path,
                                                                        tmp_path: Path) -> None:
-    from ita_analysis.report.render import render_report
+    from ita_analysis.render.report import render_report
 
     files = render_report(ORG, 2569, data_dir=folder, out_dir=tmp_path / "out",
                           digits="arabic", report_date="2026-12-15")

@@ -31,7 +31,7 @@ _RENDER = {"ReportError", "ReportFiles", "export_html", "notebook_path", "render
 
 def __getattr__(name: str) -> Any:
     if name in _RENDER:
-        from . import render
+        from ..render import report as render
 
         return getattr(render, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

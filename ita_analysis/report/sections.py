@@ -35,7 +35,7 @@ from ..thai import (
 from ..thaibreak import wrap_html
 from .context import ANNEX_TITLES, SECTION_TITLES, ReportContext
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "sections"
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "sections"
 THAI_TIME = timezone(timedelta(hours=7), "ICT")
 
 # The order of the public document; ``document`` joins them, the notebook has one cell each.

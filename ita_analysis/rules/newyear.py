@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from ..errors import FrameworkError, ParameterError
-from ..tempfiles import atomic_write_text
+from ..render.outputs import atomic_write_text
 from .framework import Framework, framework_path, load_framework, load_framework_file
 from .library import RECOMMENDATION_DIR, load_recommendations_file, merged_mapping
 from .yearfiles import read_mapping

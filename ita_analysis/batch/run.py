@@ -3,7 +3,7 @@
 A batch is a list of jobs, one per (organisation, fiscal year) with scores in the data, run by
 an *executor* in workers; each job calls ``render_report`` (``run_one``). The executors are
 ``process`` (``process_executor``: worker processes on this machine, the default) and ``dask``
-(``ita_analysis.dask_executor``: a Dask cluster, local or remote); both yield the results as
+(``batch.executors.dask_cluster``: a Dask cluster, local or remote); both yield the results as
 they finish, so what follows holds for both. Reports run with the ``ita-warm`` papermill engine
 unless another is named (``--engine``): each worker keeps one warm kernel from report to
 report and shuts it down when it ends; every result records its worker and that kernel's
@@ -89,14 +89,14 @@ from typing import IO, Any
 
 import pandas as pd
 
-from . import __version__
-from .data.columns import ORG_ID, ORG_ID_EXPECTED
-from .data.dataset import Dataset, load_dataset
-from .engine import ENGINE_NAME, check_engine
-from .errors import ItaError, ParameterError, describe_os_error
-from .lifetime import die_with_parent
-from .tempfiles import atomic_write_text, check_out_dir, new_nonce, owned_by, remove_temps
-from .thai import check_digits
+from .. import __version__
+from ..data.columns import ORG_ID, ORG_ID_EXPECTED
+from ..data.dataset import Dataset, load_dataset
+from ..engine.warm import ENGINE_NAME, check_engine
+from ..errors import ItaError, ParameterError, describe_os_error
+from ..lifetime import die_with_parent
+from ..render.outputs import atomic_write_text, check_out_dir, new_nonce, owned_by, remove_temps
+from ..thai import check_digits
 
 BATCH_SCHEMA = "ita-analysis/batch/1"
 BATCH_RECORD = "batch.json"
@@ -176,7 +176,7 @@ class JobResult:
 RunOne = Callable[[Job], JobResult]
 # An executor runs ``run_one`` over the jobs and yields one JobResult per job as each finishes.
 # Closing the iterator (or an exception raised into it) must stop all work promptly.
-# ``process_executor`` (below) and ``ita_analysis.dask_executor`` are the two there are.
+# ``process_executor`` (below) and ``executors.dask_cluster`` are the two there are.
 Executor = Callable[[Sequence[Job], RunOne, int], Iterator[JobResult]]
 
 
@@ -193,7 +193,7 @@ _CURRENT_JOBS: dict[int, Job] = {}
 def _worker_info(job: Job) -> dict[str, Any]:
     info: dict[str, Any] = {"host": socket.gethostname(), "pid": os.getpid()}
     if job.engine_name == ENGINE_NAME:
-        from .engine import thread_kernels
+        from ..engine.warm import thread_kernels
 
         kernels = [k for k in thread_kernels() if k.running]
         if kernels:
@@ -203,7 +203,7 @@ def _worker_info(job: Job) -> dict[str, Any]:
 
 def run_one(job: Job) -> JobResult:
     """Render one report; never raises for a report's own failure (it is the result)."""
-    from .report.render import FAILED_NOTEBOOK, render_report
+    from ..render.report import FAILED_NOTEBOOK, render_report
 
     thread = threading.get_ident()
     _CURRENT_JOBS[thread], start = job, time.perf_counter()
@@ -294,7 +294,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     else spawn; never fork."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["ita_analysis.batch", "ita_analysis.report.render",
+        ctx.set_forkserver_preload(["ita_analysis.batch.run", "ita_analysis.render.report",
                                     "papermill", "nbconvert"])
         return ctx
     return multiprocessing.get_context("spawn")
@@ -358,8 +358,8 @@ def process_executor(jobs: Sequence[Job], run_one: RunOne, workers: int) -> Iter
 
 def dask_executor(jobs: Sequence[Job], run_one: RunOne, workers: int, *,
                   scheduler: str | None = None) -> Iterator[JobResult]:
-    """The Dask executor (``ita_analysis.dask_executor``), imported only when it is used."""
-    from .dask_executor import dask_executor as run
+    """The Dask executor (``executors.dask_cluster``), imported only when it is used."""
+    from .executors.dask_cluster import dask_executor as run
 
     return run(jobs, run_one, workers, scheduler=scheduler)
 
@@ -410,8 +410,8 @@ class Fingerprints:
     def __init__(self, dataset: Dataset, *, data_dir: str = "", digits: str = "thai",
                  pdf: bool = False, report_date: str = "", notebook: str | Path | None = None,
                  only: Iterable[str] | None = None) -> None:
-        from .report import sections
-        from .report.render import TEMPLATE_DIR, TEMPLATE_NAME, notebook_path
+        from ..render.report import TEMPLATE_DIR, TEMPLATE_NAME, notebook_path
+        from ..report import sections
 
         self.dataset = dataset
         keep = set(only) if only is not None else None
@@ -460,7 +460,7 @@ class Fingerprints:
     def _framework_digest(self, year: int) -> str:
         """The year's framework file as the data folder sees it (its own file, if it has one)."""
         if year not in self._frameworks:
-            from .rules.framework import framework_path
+            from ..rules.framework import framework_path
 
             try:
                 self._frameworks[year] = _file_digest(
@@ -472,7 +472,7 @@ class Fingerprints:
     def _recommendation_digest(self, year: int) -> str:
         """The year's recommendation file and what it is based on, as the folder sees them."""
         if year not in self._recommendations:
-            from .rules.library import recommendation_chain
+            from ..rules.library import recommendation_chain
 
             chain = recommendation_chain(year, self.dataset.rules_dir)
             self._recommendations[year] = _sha(*(f"{p.name}\x1e{_file_digest(p)}"
@@ -481,7 +481,7 @@ class Fingerprints:
 
     def _national_digest(self) -> str:
         """The national figures a report compares with: the package's and the folder's own."""
-        from .rules.national import national_path
+        from ..rules.national import national_path
 
         files = dict.fromkeys([national_path(), national_path(self.dataset.rules_dir)])
         return _sha(*(_file_digest(path) for path in files))
@@ -585,7 +585,7 @@ def _recorded(folder: Path) -> dict[str, Any] | None:
 
 def _plan(job: Job, force: bool) -> tuple[bool, str]:
     """(render it?, why) for one job, from what its folder holds."""
-    from .report.render import FAILED_NOTEBOOK
+    from ..render.report import FAILED_NOTEBOOK
 
     folder = job.folder
     if force:
@@ -776,16 +776,16 @@ def _check_executor(executor: str | Executor, scheduler: str | None) -> None:
 def _check_options(year: int, digits: str, report_date: str, jobs: int, pdf: bool,
                    notebook: str | Path | None, timeout: int | None = 600,
                    orgs: Sequence[str] = (), data_dir: str | Path | None = None) -> None:
-    from .report.browser import CHROMIUM
-    from .report.context import parse_report_date
-    from .rules.framework import framework_path
+    from ..render.browser import CHROMIUM
+    from ..report.context import parse_report_date
+    from ..rules.framework import framework_path
 
     try:
         framework_path(year, data_dir)  # the data folder's own frameworks/<year>.yaml counts
     except ItaError as exc:
         raise ParameterError(" ".join(str(exc).split())) from None
     check_digits(digits)
-    from .report.render import run_time
+    from ..render.report import run_time
 
     try:
         parse_report_date(report_date, year, run_time().date())
@@ -835,9 +835,9 @@ def run_batch(
     ``nbclient`` or None: papermill's own, a new kernel per report). ``executor`` is
     ``"process"`` (worker processes on this machine), ``"dask"`` (a Dask cluster: a local
     one with ``jobs`` workers, or the one whose scheduler is at ``scheduler``; see
-    ``ita_analysis.dask_executor``) or an ``Executor``.
+    ``ita_analysis.batch.executors.dask_cluster``) or an ``Executor``.
     """
-    from .index import write_indexes
+    from ..index import write_indexes
 
     out, err = out or sys.stdout, err or sys.stderr
     year = int(fiscal_year)

@@ -33,17 +33,23 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .._fastimport import nbformat  # without jsonschema's 1.2 s optional checker (see there)
 from ..errors import ItaError, ParameterError, describe_os_error
-from ..tempfiles import TEMP_NAME, temp_path
+from ..report.context import (
+    DEFAULT_ORG,
+    DEFAULT_YEAR,
+    ReportParams,
+    build_context,
+    check_parameters,
+)
+from ..report.fonts import font_face_css
+from ..report.sections import ANNEX_TAG, SYNTHETIC_NOTE
 from ..thai import apply_digits
 from ..thaibreak import CSS as BREAK_CSS
 from .browser import CHROMIUM
-from .context import DEFAULT_ORG, DEFAULT_YEAR, ReportParams, build_context, check_parameters
-from .fonts import font_face_css
-from .sections import ANNEX_TAG, SYNTHETIC_NOTE
+from .fastimport import nbformat  # without jsonschema's 1.2 s optional checker (see there)
+from .outputs import TEMP_NAME, temp_path
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 TEMPLATE_NAME = "ita_report"
 SUMMARY_SCHEMA = "ita-analysis/report-summary/1"
 FAILED_NOTEBOOK = "failed.ipynb"  # the partly executed notebook of a failed run
@@ -425,7 +431,7 @@ def render_report(
         raise ParameterError(f"report notebook {source} not found")
     generated_at = run_time()  # a wrong SOURCE_DATE_EPOCH is refused before a kernel starts
     if engine_name == "ita-warm":  # a warm kernel: if there is none yet, it boots meanwhile
-        from ..engine import ensure_registered, prestart
+        from ..engine.warm import ensure_registered, prestart
 
         ensure_registered()
         prestart(kernel_name, _kernel_manager_class(), notebook=source)

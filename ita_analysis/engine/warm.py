@@ -56,7 +56,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import ItaError
+from ..errors import ItaError
 
 # papermill is imported only when a notebook runs, and WarmEngine is made on first access (the
 # module's __getattr__ below): importing papermill loads every "papermill.engine" entry point,
@@ -115,7 +115,7 @@ def _env_preload() -> tuple[str, ...]:
 
 
 def _kernel_source() -> str:
-    return (resources.files("ita_analysis") / "_warm_kernel.py").read_text(encoding="utf-8")
+    return (resources.files("ita_analysis.engine") / "kernel_side.py").read_text(encoding="utf-8")
 
 
 def _run(coro_fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -489,7 +489,7 @@ def check_engine(name: str | None) -> None:
     if name is None:
         return
     if name not in engine_names():
-        from .errors import ParameterError
+        from ..errors import ParameterError
 
         raise ParameterError(f"--engine: no papermill engine {name!r}; known: "
                              f"{', '.join(engine_names())}")
@@ -567,7 +567,7 @@ def _warm_engine_class() -> type:
 
             class WarmEngine(Engine):
                 """papermill engine ``ita-warm``: NBClientEngine's semantics on a reused, reset
-                kernel (see ``ita_analysis.engine``)."""
+                kernel (see ``ita_analysis.engine.warm``)."""
 
                 @classmethod
                 def execute_managed_notebook(cls, nb_man: Any, kernel_name: str,

@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .lifetime import running
+from ..lifetime import running
 
 TEMP_NAME = re.compile(r"^\.(?P<stem>.+)\.(?P<nonce>[0-9a-f]{8})"
                        r"(?:-(?P<host>[0-9a-f]{6})-(?P<pid>[0-9]{1,10}))?\.tmp(?P<ext>\.[^.]+)?$")
@@ -137,7 +137,7 @@ def check_out_dir(path: Path, option: str = "--out") -> Path:
     """``path`` as an output folder: an existing folder, or one that can be made where it is
     asked for; else ``ParameterError`` saying why (a file, a read-only place, a name too long),
     before anything runs. Nothing is created here."""
-    from .errors import ParameterError
+    from ..errors import ParameterError
 
     path = Path(path).expanduser()
     try:

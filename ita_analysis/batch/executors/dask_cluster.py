@@ -1,6 +1,6 @@
 """Reports spread over a Dask cluster: ``ita-analysis batch --executor dask [--scheduler ADDRESS]``.
 
-An executor of ``ita_analysis.batch`` (the same seam as its process pool): each job is one
+An executor of ``ita_analysis.batch.run`` (the same seam as its process pool): each job is one
 ``dask.distributed`` task calling ``batch.run_one``, and the results come back as they finish
 (``as_completed``), so the progress bar, failure isolation, ``batch.json``, the index and the
 handling of Ctrl-C and SIGTERM are the batch's own, whatever runs the reports. Dask does the
@@ -25,7 +25,7 @@ scheduling; nothing here decides which worker renders what.
   cancels what has not started; a report already running on a remote worker finishes there
   (its files appear whole, and the next run skips it if nothing changed).
 
-Each worker thread keeps its own warm kernel (``ita-warm``; ``ita_analysis.engine`` keys them
+Each worker thread keeps its own warm kernel (``ita-warm``; ``ita_analysis.engine.warm`` keys them
 by process and thread) from report to report, for as long as the worker lives: for a local
 cluster, the batch; for a remote one, until that worker stops (the next batch finds it warm).
 A worker shuts its kernels down when its process ends.
@@ -47,10 +47,10 @@ import dask
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 from distributed.scheduler import KilledWorker
 
-from . import __version__
-from .batch import Job, JobResult, RunOne, stop_worker
-from .errors import ItaError
-from .lifetime import die_with_parent
+from ... import __version__
+from ...errors import ItaError
+from ...lifetime import die_with_parent
+from ..run import Job, JobResult, RunOne, stop_worker
 
 CLOSE_TIMEOUT_S = 20
 PLUGIN_NAME = "ita-analysis-local-worker"

@@ -1,4 +1,4 @@
-"""The kernel side of the warm engine (``ita_analysis.engine``): runs inside the Jupyter kernel.
+"""The kernel side of the warm engine (``engine.warm``): runs inside the Jupyter kernel.
 
 This file is not imported by the package: the engine sends its source text to a freshly started
 kernel, which executes it as the module ``_ita_warm_kernel`` (so the kernel needs no

@@ -9,7 +9,7 @@ papermill's nor ours use the "iri" formats.
 
 ``import_jsonschema()`` imports jsonschema with ``rfc3987_syntax`` hidden, once per process,
 before anything else does; afterwards ``rfc3987_syntax`` imports as usual. Importing this
-module does it and then imports nbformat: ``from .._fastimport import nbformat`` in a module
+module does it and then imports nbformat: ``from .fastimport import nbformat`` in a module
 that needs nbformat (``report.render``, which every rendering process imports before papermill
 and nbconvert) makes the whole process's jsonschema the quick one. The one effect: in
 this process, jsonschema's ``FormatChecker`` does not check the "iri" and "iri-reference"
