@@ -174,8 +174,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .batch.run import STALE_AFTER_S, clean_temps, fingerprint_summary
     from .engine.warm import check_engine, thread_kernels
     from .index import write_indexes
-    from .render.outputs import check_out_dir
-    from .render.report import render_report, report_folder  # papermill, nbconvert load here
+    from .render.outputs import check_out_dir, report_folder
+    from .render.report import render_report  # papermill, nbconvert load here
     from .report.context import check_parameters
 
     check_engine(args.engine)

@@ -150,7 +150,7 @@ def render_index(entries: list[Entry], *, year: int | None = None, prefix: str =
                  portfolios: list[dict[str, str]] | None = None) -> str:
     """The index page: every entry (of ``year`` only, when given), links prefixed by ``prefix``
     (``"../"`` for a page one folder down)."""
-    from .render.report import visible_text
+    from .render.convert import visible_text
     from .report.fonts import font_face_css
 
     digits = check_digits(digits)

@@ -45,7 +45,8 @@ from ita_analysis.cli import main
 from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.engine.warm import warm_kernels
 from ita_analysis.errors import ParameterError
-from ita_analysis.render.report import STAGING_TEMP, notebook_path
+from ita_analysis.render.outputs import TEMP_NAME
+from ita_analysis.render.report import notebook_path
 
 YEAR = 2567
 DATE = "2024-03-01"
@@ -203,7 +204,7 @@ def statuses(out: Path) -> dict[str, str]:
 
 
 def temp_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if STAGING_TEMP.match(p.name)]
+    return [p for p in root.rglob("*") if TEMP_NAME.match(p.name)]
 
 
 def indexed(page: Path) -> list[str]:

@@ -38,7 +38,7 @@ from ita_analysis import portfolio_sections
 from ita_analysis.chart_style import chart_style
 from ita_analysis.cli import main
 from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.errors import ParameterError
+from ita_analysis.errors import ParameterError, ReportError
 from ita_analysis.portfolio import (
     SLUG,
     HeatMap,
@@ -50,7 +50,7 @@ from ita_analysis.portfolio import (
     short_name,
 )
 from ita_analysis.portfolio_render import notebook_path, portfolio_stem, render_portfolio
-from ita_analysis.render.report import ReportError, export_html
+from ita_analysis.render.convert import export_html
 from ita_analysis.scoring import score_table
 from ita_analysis.thai import format_int, to_arabic_digits
 

@@ -25,9 +25,11 @@ from bs4 import BeautifulSoup
 from ita_analysis import __version__
 from ita_analysis.cli import main
 from ita_analysis.data.dataset import default_data_dir, load_dataset, synthetic_data_dir
-from ita_analysis.errors import ParameterError
+from ita_analysis.errors import ParameterError, ReportError
 from ita_analysis.findings import analyse
-from ita_analysis.render.report import ReportError, export_html, notebook_path, run_time
+from ita_analysis.render.convert import export_html
+from ita_analysis.render.record import run_time
+from ita_analysis.render.report import notebook_path
 from ita_analysis.report import render_report, sections
 from ita_analysis.report.context import build_context, check_parameters
 from ita_analysis.rounding import round_half_up
@@ -433,7 +435,7 @@ def test_a_failing_notebook_leaves_nothing_half_written(tmp_path: Path) -> None:
 
 def test_a_failure_after_papermill_removes_every_temporary_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ita_analysis.render.report as render
+    import ita_analysis.render.document as render
 
     def broken(*args: object, **kwargs: object) -> str:
         raise OSError("disk full while converting")

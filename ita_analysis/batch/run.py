@@ -203,7 +203,8 @@ def _worker_info(job: Job) -> dict[str, Any]:
 
 def run_one(job: Job) -> JobResult:
     """Render one report; never raises for a report's own failure (it is the result)."""
-    from ..render.report import FAILED_NOTEBOOK, render_report
+    from ..render.outputs import FAILED_NOTEBOOK
+    from ..render.report import render_report
 
     thread = threading.get_ident()
     _CURRENT_JOBS[thread], start = job, time.perf_counter()
@@ -410,7 +411,8 @@ class Fingerprints:
     def __init__(self, dataset: Dataset, *, data_dir: str = "", digits: str = "thai",
                  pdf: bool = False, report_date: str = "", notebook: str | Path | None = None,
                  only: Iterable[str] | None = None) -> None:
-        from ..render.report import TEMPLATE_DIR, TEMPLATE_NAME, notebook_path
+        from ..render.convert import TEMPLATE_DIR, TEMPLATE_NAME
+        from ..render.report import notebook_path
         from ..report import sections
 
         self.dataset = dataset
@@ -585,7 +587,7 @@ def _recorded(folder: Path) -> dict[str, Any] | None:
 
 def _plan(job: Job, force: bool) -> tuple[bool, str]:
     """(render it?, why) for one job, from what its folder holds."""
-    from ..render.report import FAILED_NOTEBOOK
+    from ..render.outputs import FAILED_NOTEBOOK
 
     folder = job.folder
     if force:
@@ -785,7 +787,7 @@ def _check_options(year: int, digits: str, report_date: str, jobs: int, pdf: boo
     except ItaError as exc:
         raise ParameterError(" ".join(str(exc).split())) from None
     check_digits(digits)
-    from ..render.report import run_time
+    from ..render.record import run_time
 
     try:
         parse_report_date(report_date, year, run_time().date())

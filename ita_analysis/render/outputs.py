@@ -17,6 +17,7 @@ host name and the writing process's id. So
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -27,6 +28,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..errors import ParameterError, ReportError, describe_os_error
 from ..lifetime import running
 
 TEMP_NAME = re.compile(r"^\.(?P<stem>.+)\.(?P<nonce>[0-9a-f]{8})"
@@ -111,6 +113,14 @@ def remove_temps(folders: Iterable[Path], *, nonce: str | None = None,
     return removed
 
 
+def write_whole(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` and flush it to the disk."""
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file beside it, renamed into place once
     whole; an error (a full disk) leaves neither a partial file nor the temporary one, and is
@@ -118,10 +128,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(path)
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        write_whole(tmp, text)
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -137,8 +144,6 @@ def check_out_dir(path: Path, option: str = "--out") -> Path:
     """``path`` as an output folder: an existing folder, or one that can be made where it is
     asked for; else ``ParameterError`` saying why (a file, a read-only place, a name too long),
     before anything runs. Nothing is created here."""
-    from ..errors import ParameterError
-
     path = Path(path).expanduser()
     try:
         if path.exists() and not path.is_dir():
@@ -168,5 +173,116 @@ def check_out_dir(path: Path, option: str = "--out") -> Path:
     return path
 
 
-__all__ = ["TEMP_NAME", "atomic_write_text", "check_out_dir", "host_id", "new_nonce",
-           "new_token", "owned_by", "remove_temps", "temp_path", "writer_gone"]
+# -- a document's folder: its files staged together ---------------------------------------------
+
+FAILED_NOTEBOOK = "failed.ipynb"  # a report's partly executed notebook after a failed run
+# At the start of a run, a temporary file older than this is a leftover of a killed process:
+# in a report folder (a live writer rewrites its notebook after every cell), and beside the
+# index, batch.json and portfolios (where a live portfolio run may take longer).
+STALE_AFTER_S = 60.0
+STALE_TOP_AFTER_S = 3600.0
+
+
+def report_folder(out_dir: str | Path, fiscal_year: int, org_id: str) -> Path:
+    """``<out>/<year>/<org_id>``: where one organisation's report goes."""
+    return Path(out_dir) / str(int(fiscal_year)) / org_id
+
+
+class Staging:
+    """Temporary files beside their targets, moved into place together or removed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.pending: list[tuple[Path, Path]] = []
+
+    def temp(self, name: str) -> Path:
+        tmp = temp_path(self.folder / name)
+        self.pending.append((tmp, self.folder / name))
+        return tmp
+
+    def write_text(self, name: str, text: str) -> Path:
+        tmp = self.temp(name)
+        write_whole(tmp, text)
+        return tmp
+
+    def commit(self) -> None:
+        for tmp, _ in self.pending:
+            if not tmp.is_file():
+                raise ReportError(f"internal error: {tmp.name} was not written")
+        for tmp, final in self.pending:
+            os.replace(tmp, final)
+        self.pending.clear()
+
+    def discard(self) -> None:
+        for tmp, _ in self.pending:
+            tmp.unlink(missing_ok=True)
+        self.pending.clear()
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
+def disk_error(exc: BaseException) -> OSError | None:
+    """The full-disk (or file-size limit, or quota) error behind ``exc``, if that is what it is."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _DISK_FULL:
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def writing_failed(exc: BaseException, folder: Path, what: str) -> ReportError:
+    """The error to raise when making the ``what`` document into ``folder`` failed."""
+    full = disk_error(exc)
+    if full is not None:
+        return ReportError(f"writing the {what} into {folder} failed: "
+                           f"{full.strerror or 'disk full'}; nothing was kept")
+    if isinstance(exc, OSError):
+        return ReportError(f"writing the {what} into {folder} failed: {describe_os_error(exc)}")
+    detail = " ".join(str(exc).split())[:300]
+    return ReportError(f"running the {what} notebook failed: {type(exc).__name__}: {detail}")
+
+
+@contextlib.contextmanager
+def staged(folder: Path) -> Iterator[Staging]:
+    """Stage a document's files in ``folder``: all moved into place at the end, or none (and
+    the folder removed again if this made it and it is empty)."""
+    created = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create the folder {folder}: {describe_os_error(exc)}"
+                          ) from None
+    staging = Staging(folder)
+    try:
+        yield staging
+        staging.commit()
+    except BaseException:
+        staging.discard()
+        if created:
+            with contextlib.suppress(OSError):
+                if not any(folder.iterdir()):
+                    folder.rmdir()
+        raise
+
+
+def clean_leftovers(out_dir: Path, year: int) -> list[Path]:
+    """Temporary files that killed processes left in ``<out>``, ``<out>/<year>`` and its
+    report folders."""
+    year_dir = out_dir / str(year)
+    try:
+        reports = [p for p in year_dir.iterdir() if p.is_dir()] if year_dir.is_dir() else []
+    except OSError:
+        reports = []
+    return [*remove_temps([out_dir, year_dir], older_than=STALE_TOP_AFTER_S),
+            *remove_temps(reports, older_than=STALE_AFTER_S)]
+
+
+__all__ = ["FAILED_NOTEBOOK", "STALE_AFTER_S", "STALE_TOP_AFTER_S", "TEMP_NAME", "Staging",
+           "atomic_write_text", "check_out_dir", "clean_leftovers",
+           "disk_error", "host_id", "new_nonce", "new_token", "owned_by", "remove_temps",
+           "report_folder", "staged", "temp_path", "write_whole", "writer_gone",
+           "writing_failed"]
