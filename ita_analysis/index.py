@@ -229,23 +229,4 @@ def write_indexes(out_dir: str | Path, *, digits: Digits = "thai") -> list[Path]
     return written
 
 
-def add_index_parser(sub: Any) -> None:
-    index = sub.add_parser(
-        "index", help="rewrite the index of every report in an output folder",
-        description="Write <out>/index.html and <out>/<year>/index.html from the summary.json "
-                    "files under <out> (batch and report do this themselves).")
-    index.add_argument("--out", type=Path, default=Path("outputs"),
-                       help="output folder (default: ./outputs)")
-    index.add_argument("--digits", default="thai", choices=("thai", "arabic"),
-                       help="digits of every number and year (default: thai)")
-    index.set_defaults(func=cmd_index)
-
-
-def cmd_index(args: Any) -> int:
-    for path in write_indexes(args.out, digits=args.digits):
-        print(path)
-    return 0
-
-
-__all__ = ["INDEX_NAME", "Entry", "add_index_parser", "cmd_index",
-           "collect", "render_index", "write_indexes"]
+__all__ = ["INDEX_NAME", "Entry", "collect", "render_index", "write_indexes"]

@@ -18,13 +18,13 @@ import pytest
 import yaml
 from _html import parse
 
-from ita_analysis.batch.run import Fingerprints
 from ita_analysis.cli import main
 from ita_analysis.data.dataset import default_data_dir, load_dataset
 from ita_analysis.errors import ParameterError
 from ita_analysis.findings import analyse
 from ita_analysis.portfolio import Scope, analyse_portfolio
 from ita_analysis.present.advice import recommendations
+from ita_analysis.render.fingerprint import Fingerprints
 from ita_analysis.rules.framework import framework_path, load_framework
 from ita_analysis.rules.library import load_recommendations
 from ita_analysis.rules.newyear import new_year

@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ItaError
+from . import ENGINE_NAME
 
 # papermill is imported only when a notebook runs, and WarmEngine is made on first access (the
 # module's __getattr__ below): importing papermill loads every "papermill.engine" entry point,
@@ -64,7 +65,6 @@ from ..errors import ItaError
 # find this module half made whichever of the two was imported first.
 logger = logging.getLogger("papermill")  # papermill.log's logger
 
-ENGINE_NAME = "ita-warm"
 DEFAULT_MAX_NOTEBOOKS = 200
 DEFAULT_SAVE_EVERY = 1.0  # seconds between saves of the output notebook while cells run
 # Imported into every warm kernel before its first notebook: what our report notebook imports
