@@ -139,8 +139,8 @@ def _grade_cell(record: dict[str, object]) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .analysis.reconcile import reconcile
     from .data.dataset import load_dataset
-    from .reconcile import reconcile
     from .scoring import score_table
 
     try:
@@ -196,12 +196,12 @@ def _add_engine(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from .documents.index import write_indexes
+    from .documents.report.context import check_parameters
     from .engine.warm import check_engine, thread_kernels
-    from .index import write_indexes
     from .render.fingerprint import fingerprint_summary
     from .render.outputs import STALE_AFTER_S, check_out_dir, remove_temps, report_folder
     from .render.report import render_report  # nbconvert loads here, papermill when it runs
-    from .report.context import check_parameters
 
     check_engine(args.engine)
     check_out_dir(args.out)
@@ -252,8 +252,8 @@ def _add_portfolio(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
-    from .portfolio_render import render_portfolio  # papermill and nbconvert load only here
     from .render.outputs import check_out_dir
+    from .render.portfolio import render_portfolio  # papermill and nbconvert load only here
 
     check_out_dir(args.out)
 
@@ -417,7 +417,7 @@ def _add_index(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .index import write_indexes
+    from .documents.index import write_indexes
 
     for path in write_indexes(args.out, digits=args.digits):
         print(path)

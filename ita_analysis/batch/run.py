@@ -17,7 +17,7 @@ counters (``JobResult.worker``). The batch
   executed notebook is kept as ``<out>/<year>/<org_id>/failed.ipynb``, the other reports are
   rendered; the batch exits 1 if any report failed;
 - **records what it did** in ``<out>/<year>/batch.json`` (every report's status, duration,
-  error and files) and rewrites the index (``ita_analysis.index``), both atomically;
+  error and files) and rewrites the index (``ita_analysis.documents.index``), both atomically;
 - **survives interruption**: SIGINT (Ctrl-C) and SIGTERM cancel pending jobs, stop the workers
   (a worker's own clean-up removes its temporary files; the batch removes those of a worker
   that had to be killed), record the finished reports and mark the rest ``interrupted``, and
@@ -82,15 +82,15 @@ from .. import __version__
 from ..analysis.scope import excluded_in_scope, select_orgs
 from ..data.columns import ORG_ID, ORG_ID_EXPECTED
 from ..data.dataset import Dataset, load_dataset
+from ..documents.index import write_indexes
+from ..documents.report.context import parse_report_date
 from ..engine.warm import ENGINE_NAME, check_engine
 from ..errors import ItaError, ParameterError, describe_os_error
-from ..index import write_indexes
 from ..lifetime import usable_cores
 from ..render.fingerprint import Fingerprints, combine
 from ..render.outputs import atomic_write_text, check_out_dir, clean_leftovers, new_nonce
 from ..render.pdf import check_pdf_tools
 from ..render.record import json_text, run_time
-from ..report.context import parse_report_date
 from ..rules.framework import framework_path
 from ..thai import check_digits
 from .executors import EXECUTORS, Executor

@@ -75,9 +75,9 @@ PRELOAD: tuple[str, ...] = (
     "numpy",
     "pandas",
     "matplotlib",
-    "ita_analysis.report",
-    "ita_analysis.report.sections",
-    "ita_analysis.charts",
+    "ita_analysis.documents.report",
+    "ita_analysis.documents.report.sections",
+    "ita_analysis.present.charts.report",
 )
 KERNEL_MODULE = "_ita_warm_kernel"
 _CONTROL_TIMEOUT = 120  # seconds for warm-up and reset requests

@@ -16,8 +16,8 @@ import pandas as pd
 
 from .. import __version__
 from ..data.dataset import Dataset, load_dataset
+from ..documents.report import sections
 from ..errors import ItaError
-from ..report import sections
 from ..rules.framework import framework_path
 from ..rules.library import recommendation_chain
 from ..rules.national import national_path

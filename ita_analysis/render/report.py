@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import ParameterError
-from ..report.context import (
+from ..documents.report.context import (
     DEFAULT_ORG,
     DEFAULT_YEAR,
     ReportParams,
     build_context,
     check_parameters,
 )
+from ..errors import ParameterError
 from ..thai import apply_digits
 from .browser import CHROMIUM
 from .document import render_notebook

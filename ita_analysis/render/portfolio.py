@@ -20,16 +20,21 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import ParameterError
-from .portfolio import SLUG
-from .portfolio_sections import DEFAULT_YEAR, PortfolioContext, build_context, check_parameters
-from .portfolio_sections import title as document_title
-from .render.convert import has_annex
-from .render.document import render_notebook
-from .render.fastimport import nbformat
-from .render.record import run_time
-from .rules.check import record, resolve
+from .. import __version__
+from ..analysis.portfolio import SLUG
+from ..documents.portfolio.sections import (
+    DEFAULT_YEAR,
+    PortfolioContext,
+    build_context,
+    check_parameters,
+)
+from ..documents.portfolio.sections import title as document_title
+from ..errors import ParameterError
+from ..rules.check import record, resolve
+from .convert import has_annex
+from .document import render_notebook
+from .fastimport import nbformat
+from .record import run_time
 
 __all__ = ["SUMMARY_SCHEMA", "PortfolioFiles", "notebook_path", "portfolio_stem",
            "render_portfolio"]
@@ -59,7 +64,7 @@ def notebook_path() -> Path:
     installed = Path(str(resources.files("ita_analysis") / "_notebooks" / "portfolio.ipynb"))
     if installed.is_file():
         return installed
-    return Path(__file__).resolve().parent.parent / "notebooks" / "portfolio.ipynb"
+    return Path(__file__).resolve().parents[2] / "notebooks" / "portfolio.ipynb"
 
 
 def portfolio_stem(slug: str) -> str:

@@ -30,11 +30,8 @@ import pandas as pd
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import __version__
-from .data.dataset import Dataset, Excluded, load_dataset, synthetic_data_dir
-from .errors import DataValidationError, ItaError, ParameterError
-from .narrative import join_thai
-from .portfolio import (
+from ... import __version__
+from ...analysis.portfolio import (
     TYPE_ABBREVIATIONS,
     Portfolio,
     Scope,
@@ -43,18 +40,21 @@ from .portfolio import (
     resolve_scope,
     scope_rows,
 )
-from .report.context import Figure, _one_line, _year
-from .report.sections import Numbers, colophon_values, inline_svg, template_environment
-from .rules.framework import Framework, framework_origin, framework_path
-from .scoring import score_table
-from .thai import Digits, apply_digits, check_digits
-from .thaibreak import wrap_html
+from ...data.dataset import Dataset, Excluded, load_dataset, synthetic_data_dir
+from ...errors import DataValidationError, ItaError, ParameterError
+from ...present.narrative import join_thai
+from ...present.thaibreak import wrap_html
+from ...rules.framework import Framework, framework_origin, framework_path
+from ...scoring import score_table
+from ...thai import Digits, apply_digits, check_digits
+from ..report.context import Figure, _one_line, _year
+from ..report.sections import Numbers, colophon_values, inline_svg, template_environment
 
 __all__ = ["ANNEX_ORDER", "DEFAULT_YEAR", "ORDER", "SECTIONS", "PortfolioContext",
            "PortfolioParams", "build_context", "check_parameters", "document", "title"]
 
 DEFAULT_YEAR = 2567
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "portfolio"
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "portfolio"
 
 SECTION_TITLES: dict[str, str] = {
     "overview": "ภาพรวมผลการประเมินของกลุ่มหน่วยงาน",
@@ -215,7 +215,7 @@ class PortfolioContext:
     @cached_property
     def figures(self) -> dict[str, Figure]:
         """Every chart of the document, numbered in document order (drawn once)."""
-        from . import portfolio_charts as pc
+        from ...present.charts import portfolio as pc
 
         p, d = self.portfolio, self.digits
         m = p.movement
@@ -357,13 +357,13 @@ def _abbreviations(ctx: PortfolioContext) -> list[tuple[str, str]]:
 
 
 def heat_map(ctx: PortfolioContext) -> str:
-    from .portfolio_charts import HEAT_MAP_MAX_ROWS
+    from ...present.charts.portfolio import HEAT_MAP_MAX_ROWS
 
     return _render("heat_map", ctx, max_rows=HEAT_MAP_MAX_ROWS)
 
 
 def movement(ctx: PortfolioContext) -> str:
-    from .portfolio_charts import MOVEMENT_MAX_EACH
+    from ...present.charts.portfolio import MOVEMENT_MAX_EACH
 
     m = ctx.portfolio.movement
     changed_kind = m.previous_grading_kind not in (None, ctx.framework.grading.kind)

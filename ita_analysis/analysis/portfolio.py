@@ -32,13 +32,13 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from .data.dataset import Dataset
-from .errors import ParameterError
-from .labels import label_columns
-from .rounding import hundredths_half_up, round2, rounded_hundredths, to_scaled
-from .rules.framework import Framework
-from .rules.national import NationalYear, reported
-from .scoring import indicator_column, rounded_column, score_table
+from ..data.dataset import Dataset
+from ..errors import ParameterError
+from ..present.labels import label_columns
+from ..rounding import hundredths_half_up, round2, rounded_hundredths, to_scaled
+from ..rules.framework import Framework
+from ..rules.national import NationalYear, reported
+from ..scoring import indicator_column, rounded_column, score_table
 
 __all__ = [
     "BIN_WIDTH",

@@ -19,14 +19,14 @@ from typing import Any
 
 import pandas as pd
 
-from .. import __version__
-from ..data.dataset import Dataset, load_dataset
-from ..errors import DataValidationError, ItaError, ParameterError
-from ..findings import Findings, analyse
-from ..measures import MeasurePlan, plan_measures
-from ..rules.framework import Framework, framework_origin, framework_path
-from ..scoring import score_table
-from ..thai import Digits, check_digits, fiscal_year_bounds, parse_document_date
+from ... import __version__
+from ...analysis.findings import Findings, analyse
+from ...analysis.measures import MeasurePlan, plan_measures
+from ...data.dataset import Dataset, load_dataset
+from ...errors import DataValidationError, ItaError, ParameterError
+from ...rules.framework import Framework, framework_origin, framework_path
+from ...scoring import score_table
+from ...thai import Digits, check_digits, fiscal_year_bounds, parse_document_date
 
 DEFAULT_ORG = "nongsaeng-prachinburi"
 DEFAULT_YEAR = 2565
@@ -207,8 +207,8 @@ class ReportContext:
         """The rules this report used, where each came from, and the notes an analyst needs
         about them (copied year, data folder's file, label not printed): for summary.json and
         the annex."""
-        from .. import narrative
-        from ..rules.check import record, resolve
+        from ...present import narrative
+        from ...rules.check import record, resolve
 
         out = record(resolve(self.params.fiscal_year, self.dataset.rules_dir))
         out["notes_th"] = [*narrative.rules_notes(self.framework, self.framework_origin,
@@ -245,7 +245,7 @@ class ReportContext:
 
     @cached_property
     def recommendations(self) -> list[Any]:
-        from ..present.advice import recommendations
+        from ...present.advice import recommendations
 
         return list(recommendations(self.findings))
 
@@ -257,7 +257,7 @@ class ReportContext:
                  & (m["fiscal_year"] == self.params.fiscal_year)]
         records = [{key: (None if not isinstance(value, tuple) and pd.isna(value) else value)
                     for key, value in r.items()} for r in rows.to_dict("records")]
-        from ..rules.library import load_recommendations
+        from ...rules.library import load_recommendations
 
         return plan_measures(self.findings, records,
                              load_recommendations(self.params.fiscal_year,
@@ -315,7 +315,7 @@ class ReportContext:
     @cached_property
     def figures(self) -> list[Figure]:
         """Every chart of the document, numbered in document order (drawn once)."""
-        from .. import charts
+        from ...present.charts import report as charts
 
         f, d = self.findings, self.digits
         drawn: list[tuple[str, str, str | None]] = [
