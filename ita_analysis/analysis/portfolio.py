@@ -33,7 +33,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from ..data.dataset import Dataset
-from ..errors import ParameterError
+from ..errors import ParameterError, one_line
 from ..present.labels import label_columns
 from ..rounding import hundredths_half_up, round2, rounded_hundredths, to_scaled
 from ..rules.framework import Framework
@@ -167,10 +167,6 @@ def bare_place(key: str, value: str) -> str:
     return text
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
 def _known(values: list[str], limit: int = 8) -> str:
     shown = ", ".join(values[:limit])
     return shown + (", …" if len(values) > limit else "") if shown else "none"
@@ -202,7 +198,7 @@ def resolve_scope(dataset: Dataset, province: str = "", district: str = "",
         if match is None:
             within = "" if key == "province" or not chosen.get("province") else \
                 f" in {chosen['province']}"
-            raise ParameterError(_one_line(
+            raise ParameterError(one_line(
                 f"no {key.replace('_', ' ')} {value!r}{within} in {dataset.source}; "
                 f"known: {_known(values)}"))
         chosen[key] = match
