@@ -1,45 +1,10 @@
-"""``ita-warm``: a papermill engine that keeps one warm Jupyter kernel per worker and reuses it.
-
-Starting a kernel and importing pandas and matplotlib costs more than most of our reports'
-own work. This engine starts a kernel the first time a worker runs a notebook, imports the
-heavy modules into it once (``PRELOAD``), and from then on runs notebook after notebook in that
-same kernel, resetting it before each one (``_warm_kernel.reset``: user namespace, history and
-execution counter, working directory, matplotlib figures and ``rcParams``, warnings, pandas and
-numpy options…; see that module for what is reset and what is kept on purpose). A report's
-output does not depend on what ran before it in the kernel (tests/test_engine.py).
-
-``ita-analysis batch`` and ``ita-analysis report`` use it by default (``--engine``). Use it
-like papermill's own engine::
+"""``ita-warm``: a papermill engine that keeps one warm Jupyter kernel per worker and reuses it,
+resetting it between notebooks (``kernel_side.reset``), so that a batch does not pay a kernel
+start and the heavy imports per report. How it works and what it resets:
+docs/architecture.md.
 
     papermill --engine ita-warm in.ipynb out.ipynb -p org_id ...
     papermill.execute_notebook(src, out, engine_name="ita-warm", ...)
-    render_report(..., engine_name="ita-warm")
-
-Execution semantics are papermill's: parameters are injected as usual, each cell's outputs and
-metadata are recorded, and a cell that raises stops the run and makes ``execute_notebook`` raise
-``PapermillExecutionError`` after writing the partly executed notebook; the kernel stays and
-runs the next notebook. Only the kernel outlives the call. One difference: papermill saves the
-output notebook twice a cell; this engine saves it when the run starts, at most once a second
-while cells run (``save_every``, env ``ITA_WARM_SAVE_EVERY``; 0: papermill's way) and when the
-run ends, however it ends. A kernel that died, timed out or was interrupted is thrown away (the
-next notebook gets a new one), and a kernel is replaced after ``max_notebooks`` notebooks
-(default 200, env ``ITA_WARM_MAX_NOTEBOOKS``) to bound its memory. Output that the preloaded
-modules print while they import (warnings) is not in any notebook.
-
-A kernel boots without blocking its caller (``prestart``, which ``render_report`` calls before
-it builds its own context) and is ready once it has answered the warm-up and its IOPub channel
-delivers (no fixed wait, unlike jupyter_client's ``wait_for_ready``).
-
-Kernels live in a module-level pool, one per (thread, kernel name, kernel manager class) of a
-process: each worker process of a pool, or each Dask worker thread, holds its own, and they are
-shut down when the process exits (``atexit``, and multiprocessing's finalizers in a worker
-process) or on ``shutdown_kernels()``. A process forked from one that holds kernels does not use
-(or shut down) its parent's.
-
-Engine keyword arguments (``execute_notebook(..., engine_name="ita-warm", max_notebooks=50,
-preload=[...], save_every=0)``) and environment variables (``ITA_WARM_MAX_NOTEBOOKS``,
-``ITA_WARM_PRELOAD``: comma-separated module names, ``ITA_WARM_SAVE_EVERY``) configure it; the
-rest go to papermill's notebook client as with the default engine.
 """
 from __future__ import annotations
 
