@@ -34,15 +34,13 @@ from _html import parse
 from bs4 import BeautifulSoup
 
 from ita_analysis.analysis.portfolio import (
-    SLUG,
     HeatMap,
     Portfolio,
-    Scope,
     ScoreBin,
     analyse_portfolio,
-    resolve_scope,
     short_name,
 )
+from ita_analysis.analysis.scope import SLUG, Scope, resolve_scope
 from ita_analysis.cli import main
 from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.documents.portfolio import sections as portfolio_sections

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..analysis.portfolio import SLUG
+from ..analysis.scope import SLUG
 from ..documents.portfolio.sections import (
     DEFAULT_YEAR,
     PortfolioContext,

@@ -34,12 +34,10 @@ from ... import __version__
 from ...analysis.portfolio import (
     TYPE_ABBREVIATIONS,
     Portfolio,
-    Scope,
     analyse_portfolio,
-    bare_place,
-    resolve_scope,
     scope_rows,
 )
+from ...analysis.scope import Scope, bare_place, resolve_scope
 from ...data.dataset import Dataset, Excluded, synthetic_data_dir
 from ...errors import ParameterError
 from ...present.narrative import join_thai
