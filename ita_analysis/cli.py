@@ -47,6 +47,20 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _add_out(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("outputs"),
+                        help="output folder (default: ./outputs)")
+
+
+def _add_digits(parser: argparse.ArgumentParser, *, choices: bool = False) -> None:
+    if choices:
+        parser.add_argument("--digits", default="thai", choices=("thai", "arabic"),
+                            help="digits of every number and year (default: thai)")
+    else:  # checked by the document's parameter check, with its own message
+        parser.add_argument("--digits", default="thai",
+                            help="digits of every number and year: thai (default) or arabic")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ita-analysis",
@@ -176,10 +190,8 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     report.add_argument("--year", type=int, required=True,
                         help="fiscal year, Buddhist Era (2565)")
     _add_data(report)
-    report.add_argument("--out", type=Path, default=Path("outputs"),
-                        help="output folder (default: ./outputs)")
-    report.add_argument("--digits", default="thai",
-                        help="digits of every number and year: thai (default) or arabic")
+    _add_out(report)
+    _add_digits(report)
     report.add_argument("--date", default="", metavar="YYYY-MM-DD",
                         help="date printed in the preface, ISO (CE) (default: today)")
     report.add_argument("--pdf", action="store_true",
@@ -250,14 +262,12 @@ def _add_portfolio(sub: argparse._SubParsersAction) -> None:
                            help="fiscal year, Buddhist Era (2567)")
     portfolio.add_argument("--data", type=Path, default=None,
                            help="data folder (default: the embedded synthetic province)")
-    portfolio.add_argument("--out", type=Path, default=Path("outputs"),
-                           help="output folder (default: ./outputs)")
+    _add_out(portfolio)
     portfolio.add_argument("--province", default="", help="only this province (default: any)")
     portfolio.add_argument("--district", default="", help="only this district (default: any)")
     portfolio.add_argument("--org-type", default="", dest="org_type",
                            help="only this organisation type (default: any)")
-    portfolio.add_argument("--digits", default="thai",
-                           help="digits of every number and year: thai (default) or arabic")
+    _add_digits(portfolio)
     _add_engine(portfolio)
     portfolio.set_defaults(func=cmd_portfolio)
 
@@ -368,8 +378,7 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
                        help="fiscal year, Buddhist Era (2567)")
     batch.add_argument("--data", type=Path, default=None,
                        help="data folder (default: the embedded default data)")
-    batch.add_argument("--out", type=Path, default=Path("outputs"),
-                       help="output folder (default: ./outputs)")
+    _add_out(batch)
     batch.add_argument("--province", action="append", default=[], metavar="P",
                        help="only this province (repeatable; 'จังหวัด' may be left out)")
     batch.add_argument("--org-type", action="append", default=[], metavar="T",
@@ -383,8 +392,7 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
                        help="render every report, even those whose inputs are unchanged")
     batch.add_argument("--pdf", action="store_true",
                        help="also print report.pdf (A4) with headless Chromium")
-    batch.add_argument("--digits", default="thai", choices=("thai", "arabic"),
-                       help="digits of every number and year (default: thai)")
+    _add_digits(batch, choices=True)
     batch.add_argument("--date", default="", metavar="YYYY-MM-DD",
                        help="date printed in the preface, ISO (CE) (default: the run date)")
     batch.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
@@ -423,10 +431,8 @@ def _add_index(sub: argparse._SubParsersAction) -> None:
         "index", help="rewrite the index of every report in an output folder",
         description="Write <out>/index.html and <out>/<year>/index.html from the summary.json "
                     "files under <out> (batch and report do this themselves).")
-    index.add_argument("--out", type=Path, default=Path("outputs"),
-                       help="output folder (default: ./outputs)")
-    index.add_argument("--digits", default="thai", choices=("thai", "arabic"),
-                       help="digits of every number and year (default: thai)")
+    _add_out(index)
+    _add_digits(index, choices=True)
     index.set_defaults(func=cmd_index)
 
 
