@@ -593,7 +593,7 @@ def test_scores_shown_are_two_decimal_half_up() -> None:
 def test_font_subset_is_deterministic_and_covers_the_text() -> None:
     from fontTools.ttLib import TTFont
 
-    from ita_analysis.documents.report import fonts
+    from ita_analysis.present import fonts
 
     text = "องค์การบริหารส่วนตำบล ๙๘.๔๗ “ผ่านดี” – AA"
     first = fonts.font_face_css(text)
