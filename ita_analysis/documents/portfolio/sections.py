@@ -42,10 +42,11 @@ from ...data.dataset import Dataset, Excluded, synthetic_data_dir
 from ...errors import ParameterError
 from ...present.narrative import join_thai
 from ...present.thaibreak import wrap_html
-from ...rules.framework import Framework, framework_origin
+from ...rules.framework import Framework
 from ...scoring import score_table
 from ...thai import Digits, apply_digits, check_digits
 from .. import TEMPLATES
+from ..facts import ContextFacts
 from ..params import checked_dataset, data_folder, fiscal_year_param
 from ..report.context import Figure
 from ..report.sections import Numbers, colophon_values, inline_svg, template_environment
@@ -123,7 +124,7 @@ def check_parameters(
 # -- the context -------------------------------------------------------------------------------
 
 @dataclass
-class PortfolioContext:
+class PortfolioContext(ContextFacts):
     """Everything the portfolio's sections read; built once per run by ``build_context``."""
 
     params: PortfolioParams
@@ -138,17 +139,8 @@ class PortfolioContext:
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
-    def digits(self) -> Digits:
-        return self.params.digits
-
-    @property
     def scope(self) -> Scope:
         return self.params.scope
-
-    @property
-    def framework_origin(self) -> str:
-        """``package`` or ``data folder``: whose file holds this year's rules."""
-        return framework_origin(self.params.fiscal_year, self.dataset.rules_dir)
 
     @cached_property
     def rows(self) -> pd.DataFrame:

@@ -23,9 +23,10 @@ from ...analysis.findings import Findings, analyse
 from ...analysis.measures import MeasurePlan, plan_measures
 from ...data.dataset import Dataset
 from ...errors import ParameterError
-from ...rules.framework import Framework, framework_origin
+from ...rules.framework import Framework
 from ...scoring import score_table
 from ...thai import Digits, check_digits, fiscal_year_bounds, parse_document_date
+from ..facts import ContextFacts
 from ..params import check_hint, checked_dataset, data_folder, fiscal_year_param, require_org
 
 DEFAULT_ORG = "nongsaeng-prachinburi"
@@ -144,7 +145,7 @@ class Figure:
 
 
 @dataclass
-class ReportContext:
+class ReportContext(ContextFacts):
     """Everything the sections of one report read; built once per run by ``build_context``."""
 
     params: ReportParams
@@ -157,16 +158,7 @@ class ReportContext:
     version: str = __version__
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    # -- plain look-ups ----------------------------------------------------------------
-    @property
-    def digits(self) -> Digits:
-        return self.params.digits
-
-    @property
-    def framework_origin(self) -> str:
-        """``package`` or ``data folder``: whose file holds this year's rules."""
-        return framework_origin(self.params.fiscal_year, self.dataset.rules_dir)
-
+    # -- plain look-ups (digits, framework_origin: ContextFacts) -------------------------
     def rules_summary(self) -> dict[str, Any]:
         """The rules this report used, where each came from, and the notes an analyst needs
         about them (copied year, data folder's file, label not printed): for summary.json and
