@@ -23,18 +23,21 @@ from _html import parse
 from bs4 import BeautifulSoup
 
 from ita_analysis import __version__
+from ita_analysis.analysis.findings import analyse
 from ita_analysis.cli import main
-from ita_analysis.dataset import default_data_dir, load_dataset, synthetic_data_dir
-from ita_analysis.errors import ParameterError
-from ita_analysis.findings import analyse
-from ita_analysis.report import render_report, sections
-from ita_analysis.report.context import build_context, check_parameters
-from ita_analysis.report.render import ReportError, export_html, notebook_path, run_time
+from ita_analysis.data.dataset import default_data_dir, load_dataset, synthetic_data_dir
+from ita_analysis.documents.report import render_report, sections
+from ita_analysis.documents.report.context import build_context, check_parameters
+from ita_analysis.errors import ParameterError, ReportError
+from ita_analysis.render.convert import export_html
+from ita_analysis.render.record import run_time
+from ita_analysis.render.report import notebook_path
 from ita_analysis.rounding import round_half_up
 from ita_analysis.scoring import indicator_column, rounded_column, score_table
 from ita_analysis.thai import to_arabic_digits
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_ORG, SEED_YEAR = "nongsaeng-prachinburi", 2565
 REPORT_DATE = "2022-12-15"
 SYNTHETIC_DATE = "2024-12-15"  # a date after the synthetic report's fiscal year (2567) began
@@ -313,7 +316,7 @@ def test_preface_date_cover_and_annex_record_what_made_the_document(
         assert part in cover
     run = seed_thai.text(seed_thai.annex.select_one("#annex-run"))
     assert load_dataset().digest in run
-    assert "ita_analysis/frameworks/2565.yaml" in run
+    assert "ita_analysis/rules/frameworks/2565.yaml" in run
     assert "report_date=2022-12-15" in run and "digits=thai" in run
     assert seed_thai.annex.select_one("#annex-run time")["datetime"]
     # the public document ends with one line naming the program and its version
@@ -404,22 +407,13 @@ def test_thai_digits_leave_the_organisations_links_and_codes_as_written(tmp_path
 
 # -- files appear whole or not at all ----------------------------------------------------------
 
-def _failing_notebook(tmp_path: Path) -> Path:
-    nb = nbformat.read(notebook_path(), as_version=4)
-    nb.cells.insert(len(nb.cells) - 1,
-                    nbformat.v4.new_code_cell('raise RuntimeError("boom in the middle")'))
-    path = tmp_path / "failing.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
 def test_a_failing_notebook_leaves_nothing_half_written(tmp_path: Path) -> None:
     out = tmp_path / "out"
     folder = out / str(SEED_YEAR) / SEED_ORG
     folder.mkdir(parents=True)
     (folder / "report.html").write_text("earlier report", encoding="utf-8")
     with pytest.raises(ReportError) as err:
-        render_report(SEED_ORG, SEED_YEAR, out_dir=out, notebook=_failing_notebook(tmp_path))
+        render_report(SEED_ORG, SEED_YEAR, out_dir=out, notebook=FIXTURES / "failing_report.ipynb")
     assert "RuntimeError: boom in the middle" in str(err.value)
     assert "\n" not in str(err.value)
     # no temporary file, the earlier report is as it was, and papermill's partly executed
@@ -433,7 +427,7 @@ def test_a_failing_notebook_leaves_nothing_half_written(tmp_path: Path) -> None:
 
 def test_a_failure_after_papermill_removes_every_temporary_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ita_analysis.report.render as render
+    import ita_analysis.render.document as render
 
     def broken(*args: object, **kwargs: object) -> str:
         raise OSError("disk full while converting")
@@ -591,7 +585,7 @@ def test_scores_shown_are_two_decimal_half_up() -> None:
 def test_font_subset_is_deterministic_and_covers_the_text() -> None:
     from fontTools.ttLib import TTFont
 
-    from ita_analysis.report import fonts
+    from ita_analysis.present import fonts
 
     text = "องค์การบริหารส่วนตำบล ๙๘.๔๗ “ผ่านดี” – AA"
     first = fonts.font_face_css(text)
