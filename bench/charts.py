@@ -32,7 +32,7 @@ from matplotlib.figure import Figure
 from ita_analysis import charts
 from ita_analysis import portfolio_charts as pc
 from ita_analysis.chart_style import WIDTH_IN, render
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.findings import analyse
 from ita_analysis.portfolio import analyse_portfolio
 

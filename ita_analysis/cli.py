@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .dataset import Dataset, load_dataset
+from .data.dataset import Dataset, load_dataset
 from .errors import DataValidationError, ItaError, ParameterError, Problem, describe_os_error
 from .lifetime import Terminated, stop_signals
 from .reconcile import reconcile
@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report(sub)
     _add_portfolio(sub)
     _add_rules(sub)
-    from .batch import add_batch_parser
+    from .batch.run import add_batch_parser
     from .index import add_index_parser
 
     add_batch_parser(sub)
@@ -89,7 +89,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data, every_indicator=not answers) \
         if args.data is not None or not answers else None
     if answers:
-        from .responses import dataset_with_answers
+        from .data.answers import dataset_with_answers
 
         dataset, scored = dataset_with_answers(dataset, args.responses, args.checklist)
         for f in scored.findings:
@@ -164,19 +164,19 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
                         help="date printed in the preface, ISO (CE) (default: today)")
     report.add_argument("--pdf", action="store_true",
                         help="also print report.pdf (A4) with headless Chromium")
-    from .batch import add_engine_argument
+    from .batch.run import add_engine_argument
 
     add_engine_argument(report)
     report.set_defaults(func=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .batch import STALE_AFTER_S, clean_temps, fingerprint_summary
-    from .engine import check_engine, thread_kernels
+    from .batch.run import STALE_AFTER_S, clean_temps, fingerprint_summary
+    from .engine.warm import check_engine, thread_kernels
     from .index import write_indexes
+    from .render.outputs import check_out_dir, report_folder
+    from .render.report import render_report  # papermill, nbconvert load here
     from .report.context import check_parameters
-    from .report.render import render_report, report_folder  # papermill, nbconvert load here
-    from .tempfiles import check_out_dir
 
     check_engine(args.engine)
     check_out_dir(args.out)
@@ -228,7 +228,7 @@ def _add_portfolio(sub: argparse._SubParsersAction) -> None:
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
     from .portfolio_render import render_portfolio  # papermill and nbconvert load only here
-    from .tempfiles import check_out_dir
+    from .render.outputs import check_out_dir
 
     check_out_dir(args.out)
 
@@ -273,8 +273,8 @@ def _add_rules(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_rules_new(args: argparse.Namespace) -> int:
-    from .newyear import new_year, what_to_check
-    from .yearrules import resolve, summary_lines
+    from .rules.check import resolve, summary_lines
+    from .rules.newyear import new_year, what_to_check
 
     made = new_year(args.year, args.source, args.data, force=args.force)
     print(f"wrote {made.framework_file}")
@@ -292,8 +292,8 @@ def cmd_rules_new(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
-    from .framework import framework_path
-    from .yearrules import check_folder, folder_problems, record, summary_lines
+    from .rules.check import check_folder, folder_problems, record, summary_lines
+    from .rules.framework import framework_path
 
     folder = args.data
     if folder is not None and not Path(folder).is_dir():

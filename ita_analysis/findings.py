@@ -16,14 +16,14 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from .dataset import Dataset
+from .data.dataset import Dataset
 from .errors import ParameterError
-from .framework import Framework
 from .labels import Label, choose_label
-from .national import reported
 from .reconcile import Finding, reconcile
 from .rollup import rollup
 from .rounding import round2
+from .rules.framework import Framework
+from .rules.national import reported
 from .scoring import KEY, indicator_column, rounded_column, score_table
 
 PEER_SCOPES = ("province", "org_type", "all")

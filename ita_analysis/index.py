@@ -22,7 +22,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from . import __version__
-from .tempfiles import atomic_write_text
+from .render.outputs import atomic_write_text
 from .thai import Digits, apply_digits, check_digits, format_score, to_arabic_digits
 from .thaibreak import CSS as BREAK_CSS
 from .thaibreak import wrap_html
@@ -57,7 +57,7 @@ class Entry:
 
 
 def _grade_rank(year: int, grade: str, data_dir: str | None = None) -> int:
-    from .framework import load_framework
+    from .rules.framework import load_framework
 
     try:
         labels = load_framework(year, data_dir or None).grade_labels
@@ -150,8 +150,8 @@ def render_index(entries: list[Entry], *, year: int | None = None, prefix: str =
                  portfolios: list[dict[str, str]] | None = None) -> str:
     """The index page: every entry (of ``year`` only, when given), links prefixed by ``prefix``
     (``"../"`` for a page one folder down)."""
+    from .render.convert import visible_text
     from .report.fonts import font_face_css
-    from .report.render import visible_text
 
     digits = check_digits(digits)
     shown = [e for e in entries if year is None or e.fiscal_year == year]

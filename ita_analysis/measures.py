@@ -17,8 +17,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from .findings import Findings
-from .recommend import RecommendationLibrary
 from .rounding import round_half_up
+from .rules.library import RecommendationLibrary
 
 __all__ = ["Measure", "MeasurePlan", "WeakPoint", "plan_measures", "weak_points"]
 

@@ -16,10 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from .findings import Change, Findings, IndicatorResult
-from .framework import Framework, load_framework
 from .labels import NO_CONFIRMED_BAND_TH
 from .reconcile import Finding
 from .rounding import round_half_up
+from .rules.framework import Framework, load_framework
 from .thai import (
     Digits,
     apply_digits,

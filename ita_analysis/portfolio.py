@@ -32,12 +32,12 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from .dataset import Dataset
+from .data.dataset import Dataset
 from .errors import ParameterError
-from .framework import Framework
 from .labels import label_columns
-from .national import NationalYear, reported
 from .rounding import hundredths_half_up, round2, rounded_hundredths, to_scaled
+from .rules.framework import Framework
+from .rules.national import NationalYear, reported
 from .scoring import indicator_column, rounded_column, score_table
 
 __all__ = [

@@ -1,7 +1,7 @@
 """Render the portfolio notebook: check, run with papermill, convert with nbconvert, write.
 
 ``render_portfolio`` checks every parameter first (no kernel starts for a wrong one), runs
-``notebooks/portfolio.ipynb`` through ``report.render.render_notebook`` (the report's papermill
+``notebooks/portfolio.ipynb`` through ``render.document.render_notebook`` (the report's papermill
 run, nbconvert template and all-or-nothing writes) and leaves, in ``<out>/<year>/``:
 
 - ``portfolio-<scope>.html``: the document, self-contained (Sarabun embedded, nothing fetched);
@@ -25,7 +25,11 @@ from .errors import ParameterError
 from .portfolio import SLUG
 from .portfolio_sections import DEFAULT_YEAR, PortfolioContext, build_context, check_parameters
 from .portfolio_sections import title as document_title
-from .yearrules import record, resolve
+from .render.convert import has_annex
+from .render.document import render_notebook
+from .render.fastimport import nbformat
+from .render.record import run_time
+from .rules.check import record, resolve
 
 __all__ = ["SUMMARY_SCHEMA", "PortfolioFiles", "notebook_path", "portfolio_stem",
            "render_portfolio"]
@@ -105,8 +109,6 @@ def render_portfolio(
     timeout: int | None = 600,
 ) -> PortfolioFiles:
     """Make the portfolio of a scope in one fiscal year; returns the paths written."""
-    from .report.render import render_notebook, run_time
-
     params, _ = check_parameters(fiscal_year, data_dir or "", province, district, org_type,
                                  digits)
     source = Path(notebook) if notebook is not None else notebook_path()
@@ -120,9 +122,13 @@ def render_portfolio(
     names = {"notebook": f"{stem}.ipynb", "html": f"{stem}.html",
              "annex": f"{stem}-annex.html", "summary": f"{stem}.json"}
     folder = Path(out_dir) / str(params.fiscal_year)
-    written = render_notebook(source, folder, stem, nb_params, title=document_title(ctx),
-                              digits=params.digits, summary=_summary(ctx, slug, names),
-                              what="portfolio", kernel_name=kernel_name, timeout=timeout)
+    summary = _summary(ctx, slug, names)
+    if not has_annex(nbformat.read(source, as_version=4)):
+        del names["annex"]
+    written = render_notebook(source, folder, names, nb_params, title=document_title(ctx),
+                              digits=params.digits, failed=f"{stem}.failed.ipynb",
+                              summary=summary, what="portfolio", kernel_name=kernel_name,
+                              timeout=timeout)
     return PortfolioFiles(html=written["html"], notebook=written["notebook"],
                           summary=written["summary"], annex=written["annex"], slug=slug,
                           left_out=tuple(_left_out(ctx)))

@@ -31,9 +31,8 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from . import __version__
-from .dataset import Dataset, Excluded, load_dataset, synthetic_data_dir
+from .data.dataset import Dataset, Excluded, load_dataset, synthetic_data_dir
 from .errors import DataValidationError, ItaError, ParameterError
-from .framework import Framework, framework_origin, framework_path
 from .narrative import join_thai
 from .portfolio import (
     TYPE_ABBREVIATIONS,
@@ -46,6 +45,7 @@ from .portfolio import (
 )
 from .report.context import Figure, _one_line, _year
 from .report.sections import Numbers, colophon_values, inline_svg, template_environment
+from .rules.framework import Framework, framework_origin, framework_path
 from .scoring import score_table
 from .thai import Digits, apply_digits, check_digits
 from .thaibreak import wrap_html
@@ -54,7 +54,7 @@ __all__ = ["ANNEX_ORDER", "DEFAULT_YEAR", "ORDER", "SECTIONS", "PortfolioContext
            "PortfolioParams", "build_context", "check_parameters", "document", "title"]
 
 DEFAULT_YEAR = 2567
-TEMPLATE_DIR = Path(__file__).resolve().parent / "report" / "templates" / "portfolio"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "portfolio"
 
 SECTION_TITLES: dict[str, str] = {
     "overview": "ภาพรวมผลการประเมินของกลุ่มหน่วยงาน",

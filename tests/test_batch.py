@@ -33,7 +33,7 @@ import pandas as pd
 import pytest
 from _html import parse
 
-from ita_analysis.batch import (
+from ita_analysis.batch.run import (
     BatchLockedError,
     Fingerprints,
     batch_lock,
@@ -42,10 +42,11 @@ from ita_analysis.batch import (
     select_orgs,
 )
 from ita_analysis.cli import main
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.engine import warm_kernels
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.engine.warm import warm_kernels
 from ita_analysis.errors import ParameterError
-from ita_analysis.report.render import STAGING_TEMP, notebook_path
+from ita_analysis.render.outputs import TEMP_NAME
+from ita_analysis.render.report import notebook_path
 
 YEAR = 2567
 DATE = "2024-03-01"
@@ -203,7 +204,7 @@ def statuses(out: Path) -> dict[str, str]:
 
 
 def temp_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if STAGING_TEMP.match(p.name)]
+    return [p for p in root.rglob("*") if TEMP_NAME.match(p.name)]
 
 
 def indexed(page: Path) -> list[str]:
@@ -594,7 +595,7 @@ def test_org_ids_that_are_paths_and_a_zero_timeout_are_refused_before_anything(
 
 def test_leftovers_of_killed_writers_go_at_once_and_a_live_writers_files_stay(
         tmp_path: Path) -> None:
-    from ita_analysis.tempfiles import temp_path
+    from ita_analysis.render.outputs import temp_path
 
     folder = tmp_path / str(YEAR) / "org-a"
     folder.mkdir(parents=True)
@@ -613,7 +614,7 @@ def test_leftovers_of_killed_writers_go_at_once_and_a_live_writers_files_stay(
 def test_an_interrupted_batch_removes_only_what_it_made(tmp_path: Path, signum: int) -> None:
     """A concurrent ``report``'s temporary file in a report folder, and a folder that was
     there before, survive the batch's clean-up; the batch's own leftovers do not."""
-    from ita_analysis.tempfiles import temp_path
+    from ita_analysis.render.outputs import temp_path
 
     orgs = _orgs(3)
     data = small_province(tmp_path / "data", orgs)

@@ -28,7 +28,7 @@ from ita_analysis.charts import (
     register_fonts,
     tool_chart,
 )
-from ita_analysis.dataset import load_dataset
+from ita_analysis.data.dataset import load_dataset
 from ita_analysis.findings import Findings, analyse
 from ita_analysis.thai import apply_digits, format_score
 
@@ -232,7 +232,7 @@ def _history(first_year: int, rows: list[tuple[float, float, float, float]]) -> 
 
 @pytest.fixture(scope="module")
 def synthetic():
-    from ita_analysis.dataset import synthetic_data_dir
+    from ita_analysis.data.dataset import synthetic_data_dir
 
     return load_dataset(synthetic_data_dir())
 

@@ -13,7 +13,7 @@ from _browser import needs_browser, require_playwright
 from _linebreaks import line_break_problems, measure_lines
 from conftest import Document
 
-from ita_analysis.report.browser import chromium_page
+from ita_analysis.render.browser import chromium_page
 
 pytestmark = [needs_browser]
 require_playwright()

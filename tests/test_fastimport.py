@@ -25,7 +25,7 @@ def _python(tmp: Path, code: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_renderer_imports_jsonschema_without_rfc3987_syntax(tmp_path: Path) -> None:
     run = _python(tmp_path, """
-        import ita_analysis.report.render
+        import ita_analysis.render.report
         import jsonschema, nbformat, papermill, nbconvert
         assert "rfc3987_syntax" not in sys.modules
         try:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ita_analysis.dataset import load_dataset
+from ita_analysis.data.dataset import load_dataset
 from ita_analysis.errors import ItaError, ParameterError
 from ita_analysis.findings import analyse
 from ita_analysis.reconcile import reconcile

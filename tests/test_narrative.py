@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from ita_analysis.dataset import load_dataset
+from ita_analysis.data.dataset import load_dataset
 from ita_analysis.findings import Change, Findings, PeerRank, analyse
 from ita_analysis.narrative import (
     change_text,

@@ -37,8 +37,8 @@ from ita_analysis import portfolio_charts as pc
 from ita_analysis import portfolio_sections
 from ita_analysis.chart_style import chart_style
 from ita_analysis.cli import main
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.errors import ParameterError
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.errors import ParameterError, ReportError
 from ita_analysis.portfolio import (
     SLUG,
     HeatMap,
@@ -50,7 +50,7 @@ from ita_analysis.portfolio import (
     short_name,
 )
 from ita_analysis.portfolio_render import notebook_path, portfolio_stem, render_portfolio
-from ita_analysis.report.render import ReportError, export_html
+from ita_analysis.render.convert import export_html
 from ita_analysis.scoring import score_table
 from ita_analysis.thai import format_int, to_arabic_digits
 
@@ -591,7 +591,7 @@ def test_the_annex_and_summary_record_what_made_the_document(synthetic_all: Rend
     footer = synthetic_all.text(synthetic_all.annex.select_one("#annex-run"))
     assert ds_digest_free(synthetic_all.text(synthetic_all.soup.select_one("#sec-colophon")))
     ds = load_dataset(synthetic_data_dir())
-    assert ds.digest in footer and "ita_analysis/frameworks/2567.yaml" in footer
+    assert ds.digest in footer and "ita_analysis/rules/frameworks/2567.yaml" in footer
     assert "fiscal_year=2567" in footer and "digits=thai" in footer
     s = synthetic_all.summary
     assert s["schema"] == "ita-analysis/portfolio-summary/1"

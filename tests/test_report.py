@@ -24,12 +24,14 @@ from bs4 import BeautifulSoup
 
 from ita_analysis import __version__
 from ita_analysis.cli import main
-from ita_analysis.dataset import default_data_dir, load_dataset, synthetic_data_dir
-from ita_analysis.errors import ParameterError
+from ita_analysis.data.dataset import default_data_dir, load_dataset, synthetic_data_dir
+from ita_analysis.errors import ParameterError, ReportError
 from ita_analysis.findings import analyse
+from ita_analysis.render.convert import export_html
+from ita_analysis.render.record import run_time
+from ita_analysis.render.report import notebook_path
 from ita_analysis.report import render_report, sections
 from ita_analysis.report.context import build_context, check_parameters
-from ita_analysis.report.render import ReportError, export_html, notebook_path, run_time
 from ita_analysis.rounding import round_half_up
 from ita_analysis.scoring import indicator_column, rounded_column, score_table
 from ita_analysis.thai import to_arabic_digits
@@ -313,7 +315,7 @@ def test_preface_date_cover_and_annex_record_what_made_the_document(
         assert part in cover
     run = seed_thai.text(seed_thai.annex.select_one("#annex-run"))
     assert load_dataset().digest in run
-    assert "ita_analysis/frameworks/2565.yaml" in run
+    assert "ita_analysis/rules/frameworks/2565.yaml" in run
     assert "report_date=2022-12-15" in run and "digits=thai" in run
     assert seed_thai.annex.select_one("#annex-run time")["datetime"]
     # the public document ends with one line naming the program and its version
@@ -433,7 +435,7 @@ def test_a_failing_notebook_leaves_nothing_half_written(tmp_path: Path) -> None:
 
 def test_a_failure_after_papermill_removes_every_temporary_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ita_analysis.report.render as render
+    import ita_analysis.render.document as render
 
     def broken(*args: object, **kwargs: object) -> str:
         raise OSError("disk full while converting")

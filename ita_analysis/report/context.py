@@ -20,11 +20,11 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
-from ..dataset import Dataset, load_dataset
+from ..data.dataset import Dataset, load_dataset
 from ..errors import DataValidationError, ItaError, ParameterError
 from ..findings import Findings, analyse
-from ..framework import Framework, framework_origin, framework_path
 from ..measures import MeasurePlan, plan_measures
+from ..rules.framework import Framework, framework_origin, framework_path
 from ..scoring import score_table
 from ..thai import Digits, check_digits, fiscal_year_bounds, parse_document_date
 
@@ -208,7 +208,7 @@ class ReportContext:
         about them (copied year, data folder's file, label not printed): for summary.json and
         the annex."""
         from .. import narrative
-        from ..yearrules import record, resolve
+        from ..rules.check import record, resolve
 
         out = record(resolve(self.params.fiscal_year, self.dataset.rules_dir))
         out["notes_th"] = [*narrative.rules_notes(self.framework, self.framework_origin,
@@ -245,7 +245,7 @@ class ReportContext:
 
     @cached_property
     def recommendations(self) -> list[Any]:
-        from ..recommend import recommendations
+        from ..present.advice import recommendations
 
         return list(recommendations(self.findings))
 
@@ -257,7 +257,7 @@ class ReportContext:
                  & (m["fiscal_year"] == self.params.fiscal_year)]
         records = [{key: (None if not isinstance(value, tuple) and pd.isna(value) else value)
                     for key, value in r.items()} for r in rows.to_dict("records")]
-        from ..recommend import load_recommendations
+        from ..rules.library import load_recommendations
 
         return plan_measures(self.findings, records,
                              load_recommendations(self.params.fiscal_year,

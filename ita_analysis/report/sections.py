@@ -35,7 +35,7 @@ from ..thai import (
 from ..thaibreak import wrap_html
 from .context import ANNEX_TITLES, SECTION_TITLES, ReportContext
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "sections"
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "sections"
 THAI_TIME = timezone(timedelta(hours=7), "ICT")
 
 # The order of the public document; ``document`` joins them, the notebook has one cell each.
@@ -463,14 +463,14 @@ def _framework_shown(ctx: Any) -> str:
     folder's own file by its place in the folder)."""
     if ctx.framework_origin == "data folder":
         return f"frameworks/{ctx.framework_file.name} (data folder)"
-    return f"ita_analysis/frameworks/{ctx.framework_file.name}"
+    return f"ita_analysis/rules/frameworks/{ctx.framework_file.name}"
 
 
 def colophon_values(ctx: Any) -> dict[str, Any]:
     """What an annex (report or portfolio) records of the run that made the document."""
     return {
         "fw_file": _framework_shown(ctx),
-        "rec_file": f"ita_analysis/recommendations/{ctx.framework_file.name}",
+        "rec_file": f"ita_analysis/rules/recommendations/{ctx.framework_file.name}",
         "files": ", ".join(sorted(p.name for p in ctx.dataset.files.values())),
         "params": ctx.params.as_dict(),
     }

@@ -1,0 +1,1 @@
+"""Where the batch's jobs run: worker processes on this machine, or a Dask cluster."""

@@ -1,0 +1,1 @@
+"""The ``ita-warm`` papermill engine: one warm Jupyter kernel reused from notebook to notebook."""
