@@ -164,6 +164,8 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
                         help="date printed in the preface, ISO (CE) (default: today)")
     report.add_argument("--pdf", action="store_true",
                         help="also print report.pdf (A4) with headless Chromium")
+    report.add_argument("--docx", action="store_true",
+                        help="also write report.docx, the report as an editable Word document")
     from .batch.run import add_engine_argument
 
     add_engine_argument(report)
@@ -185,12 +187,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     clean_temps([report_folder(args.out, params.fiscal_year, params.org_id)],
                 older_than=STALE_AFTER_S)
     fingerprint = fingerprint_summary(args.org, args.year, data_dir=args.data,
-                                      digits=args.digits, report_date=args.date, pdf=args.pdf)
+                                      digits=args.digits, report_date=args.date, pdf=args.pdf,
+                                      docx=args.docx)
     warm_before = {id(k) for k in thread_kernels() if k.running}
     try:
         files = render_report(args.org, args.year, data_dir=args.data, out_dir=args.out,
                               digits=args.digits, report_date=args.date, pdf=args.pdf,
-                              engine_name=args.engine, extra_summary=fingerprint)
+                              docx=args.docx, engine_name=args.engine, extra_summary=fingerprint)
     finally:  # one report: a warm kernel it started has done its work
         for kernel in thread_kernels():
             if id(kernel) not in warm_before:

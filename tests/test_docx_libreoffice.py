@@ -42,7 +42,9 @@ def fontconfig(folder: Path) -> Path:
   <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
   <dir>{sarabun}</dir>
   <cachedir>{folder / "fontcache"}</cachedir>
-  <alias binding="same"><family>TH Sarabun New</family><prefer><family>Sarabun</family></prefer></alias>
+  <alias binding="same">
+    <family>TH Sarabun New</family><prefer><family>Sarabun</family></prefer>
+  </alias>
 </fontconfig>
 """, encoding="utf-8")
     return conf

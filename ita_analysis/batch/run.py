@@ -39,7 +39,8 @@ What the fingerprint covers, honestly (what a report shows or records):
   scores in; ``recommendations``: the year's recommendation file and its ``based_on`` chain;
   ``notebook``: the report notebook's bytes; ``templates``: the report templates and CSS;
   ``software``: the package version and the versions of the libraries that draw the page;
-  ``parameters``: digits, ``--pdf``, ``--date`` as given, the data folder and its file names.
+  ``parameters``: digits, ``--pdf``, ``--date`` as given, the data folder and its file names;
+  with ``--docx``, also python-docx's version and the Word builder's code.
 
 Left out on purpose: the digest of the whole data folder that the colophon prints (any change
 anywhere would re-render every report; a skipped report keeps the digest of the data it was
@@ -137,6 +138,7 @@ class Job:
     data_dir: str = ""  # "" = the embedded default data
     digits: str = "thai"
     pdf: bool = False
+    docx: bool = False
     report_date: str = ""
     notebook: str | None = None
     engine_name: str | None = ENGINE_NAME
@@ -213,7 +215,7 @@ def run_one(job: Job) -> JobResult:
             files = render_report(
                 job.org_id, job.fiscal_year, data_dir=job.data_dir or None,
                 out_dir=job.out_dir, digits=job.digits, report_date=job.report_date,
-                pdf=job.pdf, notebook=job.notebook, timeout=job.timeout,
+                pdf=job.pdf, docx=job.docx, notebook=job.notebook, timeout=job.timeout,
                 engine_name=job.engine_name,
                 extra_summary={"fingerprint": job.fingerprint,
                                "fingerprint_parts": dict(job.fingerprint_parts)})
@@ -227,7 +229,8 @@ def run_one(job: Job) -> JobResult:
                          reason=job.reason,
                          paths=_paths(job, [(k, p.name) for k, p in
                                             (("html", files.html), ("notebook", files.notebook),
-                                             ("summary", files.summary), ("pdf", files.pdf))
+                                             ("summary", files.summary), ("pdf", files.pdf),
+                                             ("docx", files.docx))
                                             if p is not None]),
                          worker=_worker_info(job))
     _CURRENT_JOBS.pop(thread, None)
@@ -410,7 +413,7 @@ class Fingerprints:
 
     def __init__(self, dataset: Dataset, *, data_dir: str = "", digits: str = "thai",
                  pdf: bool = False, report_date: str = "", notebook: str | Path | None = None,
-                 only: Iterable[str] | None = None) -> None:
+                 only: Iterable[str] | None = None, docx: bool = False) -> None:
         from ..render.convert import TEMPLATE_DIR, TEMPLATE_NAME
         from ..render.report import notebook_path
         from ..report import sections
@@ -446,7 +449,8 @@ class Fingerprints:
         files = sorted(p.name for p in dataset.files.values())
         self._parameters = _sha(json.dumps(
             {"digits": digits, "pdf": bool(pdf), "report_date": report_date,
-             "data_dir": data_dir, "data_files": files}, sort_keys=True))
+             "data_dir": data_dir, "data_files": files,
+             **({"docx": _docx_software()} if docx else {})}, sort_keys=True))
 
     def _peer_digest(self, year: int) -> str:
         if year not in self._peers:
@@ -507,6 +511,15 @@ class Fingerprints:
         }
 
 
+def _docx_software() -> str:
+    """What makes report.docx besides the data: python-docx and the builder's own code."""
+    from ..report import word
+
+    folder = Path(word.__file__).parent
+    return _sha(metadata.version("python-docx"),
+                *(f"{p.name}\x1e{_file_digest(p)}" for p in sorted(folder.glob("*.py"))))
+
+
 def combine(parts: dict[str, str]) -> str:
     """The one fingerprint of a report: SHA-256 over its parts."""
     return _sha(json.dumps(parts, sort_keys=True))
@@ -514,7 +527,8 @@ def combine(parts: dict[str, str]) -> str:
 
 def fingerprint_summary(org_id: str, fiscal_year: int, *, data_dir: str | Path | None = None,
                         digits: str = "thai", pdf: bool = False, report_date: str = "",
-                        notebook: str | Path | None = None) -> dict[str, Any] | None:
+                        notebook: str | Path | None = None,
+                        docx: bool = False) -> dict[str, Any] | None:
     """The ``summary.json`` keys of one report's fingerprint (for ``ita-analysis report``);
     None when the data cannot be read (``render_report`` then says what is wrong)."""
     try:
@@ -522,7 +536,7 @@ def fingerprint_summary(org_id: str, fiscal_year: int, *, data_dir: str | Path |
         dataset = load_dataset(folder or None, isolate=True)  # as the batch reads it
         parts = Fingerprints(dataset, data_dir=folder, digits=digits, pdf=pdf,
                              report_date=str(report_date or ""), notebook=notebook,
-                             only=[org_id]).parts(org_id, int(fiscal_year))
+                             only=[org_id], docx=docx).parts(org_id, int(fiscal_year))
     except (ItaError, OSError, ValueError):
         return None
     return {"fingerprint": combine(parts), "fingerprint_parts": parts}
@@ -824,6 +838,7 @@ def run_batch(
     report_date: str = "",
     notebook: str | Path | None = None,
     engine_name: str | None = ENGINE_NAME,
+    docx: bool = False,
     timeout: int | None = 600,
     executor: str | Executor = "process",
     scheduler: str | None = None,
@@ -869,15 +884,16 @@ def run_batch(
         clean_leftovers(out_path, year)
         prints = Fingerprints(dataset, data_dir=folder, digits=digits, pdf=pdf,
                               report_date=report_date, notebook=nb,
-                              only=chosen if len(chosen) < 50 else None)
+                              only=chosen if len(chosen) < 50 else None, docx=docx)
         planned: list[Job] = []
         results: dict[str, JobResult] = {org: _invalid_result(dataset, org, year)
                                          for org in invalid}
         for org in chosen:
             parts = prints.parts(org, year)
             job = Job(org_id=org, fiscal_year=year, out_dir=str(out_path), data_dir=folder,
-                      digits=digits, pdf=pdf, report_date=report_date, notebook=nb,
-                      engine_name=engine_name, timeout=timeout, fingerprint=combine(parts),
+                      digits=digits, pdf=pdf, docx=docx, report_date=report_date,
+                      notebook=nb, engine_name=engine_name, timeout=timeout,
+                      fingerprint=combine(parts),
                       fingerprint_parts=tuple(sorted(parts.items())), nonce=new_nonce())
             job = replace(job, folder_existed=job.folder.exists())
             render, why = _plan(job, force)
@@ -886,7 +902,8 @@ def run_batch(
             else:
                 results[org] = JobResult(org, year, "skipped", reason=why, paths=_paths(
                     job, [("html", "report.html"), ("notebook", "report.ipynb"),
-                          ("summary", "summary.json"), ("pdf", "report.pdf")]))
+                          ("summary", "summary.json"), ("pdf", "report.pdf"),
+                          ("docx", "report.docx")]))
         chosen = [*chosen, *invalid]
         n_workers = max(1, min(workers, len(planned))) if planned else 0
         where = (f"on the Dask cluster at {scheduler}" if scheduler
@@ -941,7 +958,8 @@ def run_batch(
                 "data_source": folder or "embedded default data",
                 "selection": {"province": list(provinces), "org_type": list(org_types),
                               "org": list(orgs)},
-                "parameters": {"digits": digits, "pdf": pdf, "report_date": report_date,
+                "parameters": {"digits": digits, "pdf": pdf, "docx": docx,
+                               "report_date": report_date,
                                "force": force, "notebook": nb},
                 "counts": {k: counts[k] for k in ("done", "failed", "skipped", "interrupted")},
                 "reports": [r.as_dict() for r in ordered],
@@ -1046,6 +1064,8 @@ def add_batch_parser(sub: argparse._SubParsersAction) -> None:
                        help="render every report, even those whose inputs are unchanged")
     batch.add_argument("--pdf", action="store_true",
                        help="also print report.pdf (A4) with headless Chromium")
+    batch.add_argument("--docx", action="store_true",
+                       help="also write report.docx, the report as an editable Word document")
     batch.add_argument("--digits", default="thai", choices=("thai", "arabic"),
                        help="digits of every number and year (default: thai)")
     batch.add_argument("--date", default="", metavar="YYYY-MM-DD",
@@ -1078,7 +1098,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         outcome = run_batch(
             args.year, data_dir=args.data, out_dir=args.out, provinces=args.province,
             org_types=args.org_type, orgs=args.org, jobs=args.jobs, force=args.force,
-            pdf=args.pdf, digits=args.digits, report_date=args.date, notebook=args.notebook,
+            pdf=args.pdf, docx=args.docx, digits=args.digits, report_date=args.date,
+            notebook=args.notebook,
             engine_name=args.engine, timeout=args.timeout, executor=args.executor,
             scheduler=args.scheduler)
     except KeyboardInterrupt:  # Ctrl-C while the data was still being read: nothing written
