@@ -188,7 +188,8 @@ def test_page_font_language_and_properties_are_a_thai_official_documents() -> No
     for p in doc.paragraphs:
         for r in p.runs:
             lang = r._r.rPr.find(qn("w:lang"))
-            assert lang.get(qn("w:bidi")) == "th-TH" and lang.get(qn("w:val")) == "th-TH"
+            # Thai for Thai script, English for the Latin words among it
+            assert lang.get(qn("w:bidi")) == "th-TH" and lang.get(qn("w:val")) == "en-US"
             assert r._r.rPr.find(qn("w:rFonts")).get(qn("w:cs")) == "TH Sarabun New"
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         fonts = z.read("word/fontTable.xml").decode()

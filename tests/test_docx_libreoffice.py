@@ -2,10 +2,10 @@
 libreoffice-writer-nogui) converts it headless to PDF, and the PDF's Thai text and fonts
 are checked.
 
-The machine has no Thai system font, and no TH Sarabun New: a private fontconfig file adds
-the package's Sarabun and names it for TH Sarabun New, as the document's font table does.
-LibreOffice runs with a temporary profile and home, so nothing outside the test's folder is
-touched. Skipped where soffice is missing, except in CI (ITA_REQUIRE_ALL=1), where that fails.
+The machine has no Thai system font, and no TH Sarabun New: ``word.libreoffice`` gives
+LibreOffice the package's Sarabun for it, and a temporary profile and home, so nothing
+outside the test's folder is touched. Skipped where soffice is missing, except in CI
+(ITA_REQUIRE_ALL=1), where that fails.
 """
 
 from __future__ import annotations
@@ -13,58 +13,22 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import fontpkg
 import pytest
 from docx import Document
 
 from ita_analysis.report import build_context
 from ita_analysis.report.word import docx_bytes
+from ita_analysis.report.word.libreoffice import soffice, to_pdf
 
 REQUIRED = os.environ.get("ITA_REQUIRE_ALL") == "1"
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+SOFFICE = soffice()
 
 pytestmark = pytest.mark.skipif(
     not REQUIRED and SOFFICE is None,
     reason="no LibreOffice (Debian: apt-get install libreoffice-writer-nogui)")
-
-
-def fontconfig(folder: Path) -> Path:
-    """A fontconfig file: the system's, the package's Sarabun, TH Sarabun New drawn with it."""
-    sarabun = Path(fontpkg.path("Sarabun", weight=400)).parent
-    conf = folder / "fonts.conf"
-    conf.write_text(f"""<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-  <dir>{sarabun}</dir>
-  <cachedir>{folder / "fontcache"}</cachedir>
-  <alias binding="same">
-    <family>TH Sarabun New</family><prefer><family>Sarabun</family></prefer>
-  </alias>
-</fontconfig>
-""", encoding="utf-8")
-    return conf
-
-
-def to_pdf(docx: Path, folder: Path) -> Path:
-    """The document printed by LibreOffice, headless, with a throw-away profile."""
-    assert SOFFICE, "LibreOffice is required here (ITA_REQUIRE_ALL=1): apt-get install " \
-                    "libreoffice-writer-nogui"
-    env = {**os.environ, "HOME": str(folder / "home"),
-           "FONTCONFIG_FILE": str(fontconfig(folder))}
-    (folder / "home").mkdir(exist_ok=True)
-    subprocess.run([SOFFICE, f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-                    "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
-                    str(folder / "pdf"), str(docx)],
-                   env=env, check=True, capture_output=True, timeout=240)
-    pdf = folder / "pdf" / (docx.stem + ".pdf")
-    assert pdf.is_file(), "LibreOffice wrote no PDF"
-    return pdf
-
 
 _MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
@@ -83,7 +47,9 @@ def test_libreoffice_prints_the_thai_document_with_an_embedded_thai_font(
     data = docx_bytes(ctx)
     docx = tmp_path / "report.docx"
     docx.write_bytes(data)
-    pdf = to_pdf(docx, tmp_path)
+    assert SOFFICE, "LibreOffice is required here (ITA_REQUIRE_ALL=1): apt-get install " \
+                    "libreoffice-writer-nogui"
+    pdf = to_pdf(docx, tmp_path / "work")
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
     flat = _squeeze(text)

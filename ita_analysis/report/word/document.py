@@ -194,7 +194,7 @@ def results(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
     rows.append([Cell(fw.grading.name_th, bold=True), Cell(f.grade_text, bold=True, number=True),
                  Cell("บรรลุค่าเป้าหมาย" if f.passed else "ต่ำกว่าค่าเป้าหมาย", number=True)])
     w.table(["เครื่องมือ / ตัวชี้วัด", Cell("คะแนน", number=True),
-             Cell(f"ผลต่างจาก{c['target']}", number=True)], rows, (9.5, 2.5, 4.0),
+             Cell(f"ผลต่างจาก{c['target']}", number=True)], rows, (9.0, 2.4, 4.6),
             group_rows=groups,
             caption=("ตาราง", tab["results"], "คะแนนรายตัวชี้วัด รายเครื่องมือ และคะแนนรวม"))
 
@@ -213,7 +213,7 @@ def analysis(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
             rows.append([Cell(label if k == 0 else "", bold=True),
                          Cell(f"ตัวชี้วัดที่ {ind.number} {ind.name_th}"),
                          Cell(n.score(ind.score_2dp), number=True)])
-    w.table(["", "ตัวชี้วัด", Cell("คะแนน", number=True)], rows, (3.0, 10.5, 2.5),
+    w.table(["", "ตัวชี้วัด", Cell("คะแนน", number=True)], rows, (3.4, 10.2, 2.4),
             merge_down=[m for m in merges if m[2] > 1],
             caption=("ตาราง", tab["extremes"], "ตัวชี้วัดที่ได้คะแนนสูงสุดและต่ำสุด"))
 
@@ -302,7 +302,7 @@ def _measures_table(w: Writer, n: S.Numbers, rows: list[Any], number: object, ti
         body.append([Cell(m.method or "–"), Cell(owner), Cell(_month_span(n, m.start, m.end)),
                      Cell(m.follow_up or "–")])
     table = w.table(["วิธีการดำเนินการ", "ผู้รับผิดชอบ", "ระยะเวลาดำเนินการ", "การติดตามผล"],
-                    body, (6.0, 3.2, 3.2, 3.6), group_rows=groups,
+                    body, (6.2, 2.8, 2.8, 4.2), group_rows=groups,
                     caption=("ตาราง", number, title))
     for k in groups:  # a measure's name stays on the page of its details
         for p in table.rows[k + 1].cells[0].paragraphs:  # type: ignore[attr-defined]
@@ -405,7 +405,7 @@ def history(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
                      Cell(n.score(row["overall_2dp"]), number=True, bold=current),
                      Cell(n.signed(row["delta"]), number=True, bold=current),
                      Cell(str(row["grade_text"]), bold=current)])
-    w.table(header, rows, (2.6, *([2.0] * len(codes)), 2.4, 2.4, 3.0),
+    w.table(header, rows, (2.8, *([1.9] * len(codes)), 2.2, 2.3, 2.6),
             caption=("ตาราง", tab["history"], f"ผลการประเมินของ{org['name']} แต่ละปีงบประมาณ"))
     _figures(w, ctx, d["figures"])
 

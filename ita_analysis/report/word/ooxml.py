@@ -17,6 +17,7 @@ from lxml import etree
 FONT = "TH Sarabun New"  # what Thai offices have (the government's standard face)
 FALLBACK = "Sarabun"  # its open successor, which the package ships
 LANG = "th-TH"
+LATIN_LANG = "en-US"
 
 
 def _child(parent: etree._Element, tag: str, before: tuple[str, ...] = ()) -> etree._Element:
@@ -45,9 +46,13 @@ def set_fonts(rpr: etree._Element) -> None:
 
 
 def set_lang(rpr: etree._Element) -> None:
+    """Thai for the complex script (``w:bidi``: Thai letters and digits), English for the
+    Latin letters of the text (ITA, IIT, O36): as Word writes a Thai office's document. A
+    Latin word marked Thai is broken anywhere by LibreOffice ("Transpar-ency")."""
     lang = _child(rpr, "w:lang")
-    for slot in ("w:val", "w:eastAsia", "w:bidi"):
-        lang.set(qn(slot), LANG)
+    lang.set(qn("w:val"), LATIN_LANG)
+    lang.set(qn("w:eastAsia"), LANG)
+    lang.set(qn("w:bidi"), LANG)
 
 
 def set_size(rpr: etree._Element, points: float) -> None:
@@ -81,8 +86,7 @@ def style_fonts(styles_element: etree._Element) -> None:
     set_fonts(rpr)
     set_lang(rpr)
     for lang in styles_element.iter(qn("w:lang")):
-        for slot in ("w:val", "w:eastAsia", "w:bidi"):
-            lang.set(qn(slot), LANG)
+        set_lang(lang.getparent())
 
 
 def repeat_header(row: object) -> None:
@@ -201,5 +205,5 @@ def settings(settings_element: etree._Element) -> None:
                            "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
                            "w:readModeInkLockDown", "w:smartTagType", "w:shapeDefaults",
                            "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator"))
-    theme.set(qn("w:val"), LANG)
+    theme.set(qn("w:val"), LATIN_LANG)
     theme.set(qn("w:bidi"), LANG)
