@@ -191,6 +191,9 @@ def test_page_font_language_and_properties_are_a_thai_official_documents() -> No
             # Thai for Thai script, English for the Latin words among it
             assert lang.get(qn("w:bidi")) == "th-TH" and lang.get(qn("w:val")) == "en-US"
             assert r._r.rPr.find(qn("w:rFonts")).get(qn("w:cs")) == "TH Sarabun New"
+    # prose is set flush on both sides as Thai is spread (Word's "Thai distributed")
+    assert any(p.paragraph_format.alignment is not None
+               and p.paragraph_format.alignment.name == "THAI_JUSTIFY" for p in doc.paragraphs)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         fonts = z.read("word/fontTable.xml").decode()
         settings = z.read("word/settings.xml").decode()

@@ -138,6 +138,8 @@ class Writer:
             fmt.keep_with_next = True
         if align is not None:
             p.alignment = align
+        elif indent:  # prose: flush both sides, spread as Thai is (Word's "Thai distributed")
+            p.alignment = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY
         for part in parts:
             if isinstance(part, tuple):
                 self.run(p, part[1], bold=part[0] == "b", size=size, verbatim=verbatim)
@@ -147,7 +149,8 @@ class Writer:
 
     def numbered(self, marker: str, *parts: str | tuple[str, str]) -> object:
         """"1. …" with the text hanging after the marker, as the HTML's numbered paragraphs."""
-        p = self.para(f"{marker}\t", *parts, indent=False)
+        p = self.para(f"{marker}\t", *parts, indent=False,
+                      align=WD_ALIGN_PARAGRAPH.THAI_JUSTIFY)
         fmt = p.paragraph_format  # type: ignore[attr-defined]
         fmt.left_indent = INDENT
         fmt.first_line_indent = -Cm(0.9)
