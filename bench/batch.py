@@ -27,7 +27,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from ita_analysis.batch.run import EXECUTORS, run_batch
+from ita_analysis.batch.executors import EXECUTORS
+from ita_analysis.batch.run import run_batch
 from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.engine.warm import ENGINE_NAME
 

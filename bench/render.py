@@ -19,7 +19,7 @@ Measured in one run, on this machine:
   organisation of the latest years first), wall time per report, with fresh kernels
   (papermill's ``nbclient`` engine) and with warm kernels (``ita-warm``, what
   ``ita-analysis batch`` uses by default), with 1 and 2 workers. The batch runs through
-  ``ita_analysis.batch.run``'s executor seam, as ``ita-analysis batch`` does: ``run_one`` for each
+  ``ita_analysis.batch``'s executor seam, as ``ita-analysis batch`` does: ``run_one`` for each
   report on the executor named by ``--executor`` (``process``, the default: worker processes;
   ``dask``: a local Dask cluster, started for each batch and timed with it).
   ``--fresh-reports M`` runs the fresh-kernel batches on the first ``M`` reports only (they
@@ -45,10 +45,11 @@ import nbformat
 import papermill
 from nbconvert import HTMLExporter
 
-from ita_analysis.batch.run import EXECUTORS, Job, run_one
+from ita_analysis.batch.executors import EXECUTORS
+from ita_analysis.batch.jobs import Job, run_one
 from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.documents.report import render_report
 from ita_analysis.engine.warm import ENGINE_NAME, shutdown_kernels
-from ita_analysis.report import render_report
 
 REPORT_DATE = "2022-12-15"
 FRESH_ENGINE = "nbclient"  # papermill's own engine, named: a new kernel for every notebook

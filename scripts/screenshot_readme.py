@@ -44,7 +44,7 @@ def _docx_pages(docx: Path, tmp: Path, png: Path) -> None:
     """The Word document's preface and results pages as LibreOffice prints them, side by side."""
     from PIL import Image
 
-    from ita_analysis.report.word.libreoffice import soffice, to_pdf
+    from ita_analysis.documents.report.word.libreoffice import soffice, to_pdf
 
     if soffice() is None:
         print("screenshot_readme: no LibreOffice; report-docx.png left as it was",

@@ -33,19 +33,14 @@ import pandas as pd
 import pytest
 from _html import parse
 
-from ita_analysis.batch.run import (
-    BatchLockedError,
-    Fingerprints,
-    batch_lock,
-    clean_temps,
-    combine,
-    select_orgs,
-)
+from ita_analysis.analysis.scope import select_orgs
+from ita_analysis.batch.lock import BatchLockedError, batch_lock
 from ita_analysis.cli import main
 from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.engine.warm import warm_kernels
 from ita_analysis.errors import ParameterError
-from ita_analysis.render.outputs import TEMP_NAME
+from ita_analysis.render.fingerprint import Fingerprints, combine
+from ita_analysis.render.outputs import TEMP_NAME, remove_temps
 from ita_analysis.render.report import notebook_path
 
 YEAR = 2567
@@ -466,9 +461,9 @@ def test_leftover_temporary_files_are_removed_at_the_start(tmp_path: Path) -> No
     for path in (old, new, keep):
         path.write_text("x", encoding="utf-8")
     os.utime(old, (time.time() - 3600, time.time() - 3600))
-    assert clean_temps([folder], older_than=60) == [old]
+    assert remove_temps([folder], older_than=60) == [old]
     assert sorted(p.name for p in folder.iterdir()) == sorted([new.name, keep.name])
-    assert clean_temps([folder]) == [new]
+    assert remove_temps([folder]) == [new]
     assert [p.name for p in folder.iterdir()] == ["report.html"]
 
 
@@ -606,7 +601,7 @@ def test_leftovers_of_killed_writers_go_at_once_and_a_live_writers_files_stay(
     live = temp_path(folder / "summary.json")  # this process: a concurrent, running writer
     for path in (dead, live):
         path.write_text("x", encoding="utf-8")
-    assert clean_temps([folder], older_than=3600) == [dead]
+    assert remove_temps([folder], older_than=3600) == [dead]
     assert [p.name for p in folder.iterdir()] == [live.name]
 
 

@@ -22,8 +22,8 @@ from conftest import document_cases
 from docx import Document
 from docx.oxml.ns import qn
 
-from ita_analysis.report import build_context, sections
-from ita_analysis.report.word import docx_bytes
+from ita_analysis.documents.report import build_context, sections
+from ita_analysis.documents.report.word import docx_bytes
 from ita_analysis.scoring import score_table
 from ita_analysis.thai import apply_digits, format_number, format_score
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from ita_analysis.report import build_context
-from ita_analysis.report.word import docx_bytes
-from ita_analysis.report.word.libreoffice import soffice, to_pdf
+from ita_analysis.documents.report import build_context
+from ita_analysis.documents.report.word import docx_bytes
+from ita_analysis.documents.report.word.libreoffice import soffice, to_pdf
 
 REQUIRED = os.environ.get("ITA_REQUIRE_ALL") == "1"
 SOFFICE = soffice()

@@ -37,7 +37,7 @@ def test_report_docx_writes_the_word_document_beside_the_html(
 
 def test_a_failing_word_build_leaves_nothing(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import ita_analysis.report.word as word
+    import ita_analysis.documents.report.word as word
 
     def broken(ctx: object) -> bytes:
         raise OSError(28, "No space left on device")

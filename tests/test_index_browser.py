@@ -18,7 +18,7 @@ from _html import parse
 from bs4 import BeautifulSoup
 
 from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.index import collect, write_indexes
+from ita_analysis.documents.index import collect, write_indexes
 from ita_analysis.scoring import score_table
 from ita_analysis.thai import to_thai_digits
 

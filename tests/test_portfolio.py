@@ -33,24 +33,22 @@ from _chart_geometry import MIN_PHONE_TEXT_PX, draw, phone_text_px, problems
 from _html import parse
 from bs4 import BeautifulSoup
 
-from ita_analysis import portfolio_charts as pc
-from ita_analysis import portfolio_sections
-from ita_analysis.chart_style import chart_style
-from ita_analysis.cli import main
-from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.errors import ParameterError, ReportError
-from ita_analysis.portfolio import (
-    SLUG,
+from ita_analysis.analysis.portfolio import (
     HeatMap,
     Portfolio,
-    Scope,
     ScoreBin,
     analyse_portfolio,
-    resolve_scope,
     short_name,
 )
-from ita_analysis.portfolio_render import notebook_path, portfolio_stem, render_portfolio
+from ita_analysis.analysis.scope import SLUG, Scope, resolve_scope
+from ita_analysis.cli import main
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.documents.portfolio import sections as portfolio_sections
+from ita_analysis.errors import ParameterError, ReportError
+from ita_analysis.present.charts import portfolio as pc
+from ita_analysis.present.charts.style import chart_style
 from ita_analysis.render.convert import export_html
+from ita_analysis.render.portfolio import notebook_path, portfolio_stem, render_portfolio
 from ita_analysis.scoring import score_table
 from ita_analysis.thai import format_int, to_arabic_digits
 
@@ -226,7 +224,7 @@ def test_narrower_scopes_select_their_organisations(tiny: Path) -> None:
 def test_synthetic_province_portfolio_agrees_with_the_report_peer_figures() -> None:
     """The group mean, share at target and ranks are those a single report's peers table
     prints for the same province (findings.PeerRank)."""
-    from ita_analysis.findings import analyse
+    from ita_analysis.analysis.findings import analyse
 
     ds = load_dataset(synthetic_data_dir())
     table = score_table(ds.scores)

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ita_analysis.analysis.findings import Findings, analyse
 from ita_analysis.data.dataset import load_dataset
 from ita_analysis.errors import ItaError
-from ita_analysis.findings import Findings, analyse
 from ita_analysis.present.advice import recommendations
 from ita_analysis.rules.framework import available_years as framework_years
 from ita_analysis.rules.framework import load_framework

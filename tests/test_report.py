@@ -23,15 +23,15 @@ from _html import parse
 from bs4 import BeautifulSoup
 
 from ita_analysis import __version__
+from ita_analysis.analysis.findings import analyse
 from ita_analysis.cli import main
 from ita_analysis.data.dataset import default_data_dir, load_dataset, synthetic_data_dir
+from ita_analysis.documents.report import render_report, sections
+from ita_analysis.documents.report.context import build_context, check_parameters
 from ita_analysis.errors import ParameterError, ReportError
-from ita_analysis.findings import analyse
 from ita_analysis.render.convert import export_html
 from ita_analysis.render.record import run_time
 from ita_analysis.render.report import notebook_path
-from ita_analysis.report import render_report, sections
-from ita_analysis.report.context import build_context, check_parameters
 from ita_analysis.rounding import round_half_up
 from ita_analysis.scoring import indicator_column, rounded_column, score_table
 from ita_analysis.thai import to_arabic_digits
@@ -593,7 +593,7 @@ def test_scores_shown_are_two_decimal_half_up() -> None:
 def test_font_subset_is_deterministic_and_covers_the_text() -> None:
     from fontTools.ttLib import TTFont
 
-    from ita_analysis.report import fonts
+    from ita_analysis.documents.report import fonts
 
     text = "องค์การบริหารส่วนตำบล ๙๘.๔๗ “ผ่านดี” – AA"
     first = fonts.font_face_css(text)

@@ -602,7 +602,7 @@ def test_cli_answers_without_data_need_every_indicator(tmp_path):
 # -- a report from responses equals the report from the scores they give -----------------------
 
 def test_report_from_responses_equals_report_from_scores(tmp_path, small_set):
-    report = pytest.importorskip("ita_analysis.report")
+    report = pytest.importorskip("ita_analysis.documents.report")
     syn, long, checklist = small_set
     folder = tmp_path / "scores"
     folder.mkdir()
@@ -614,7 +614,7 @@ def test_report_from_responses_equals_report_from_scores(tmp_path, small_set):
     long.to_csv(responses, index=False)
     checklist.to_csv(oit, index=False)
 
-    from ita_analysis.findings import analyse
+    from ita_analysis.analysis.findings import analyse
 
     org = "syn-00003"
     from_scores = report.build_context(org, 2565, data_dir=folder, report_date="2022-12-15",

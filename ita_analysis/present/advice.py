@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from ..findings import Findings
+from ..analysis.findings import Findings
 from ..rounding import round_half_up
 from ..rules.library import RecommendationLibrary, load_recommendations
 

@@ -1,7 +1,7 @@
 """One organisation's report: ``render_report`` checks every parameter (no kernel starts for a
 wrong one), runs ``notebooks/report.ipynb`` through the document pipeline (``document``) and
 leaves ``report.ipynb``, ``report.html``, ``annex.html``, ``summary.json`` and, on request,
-``report.pdf`` and ``report.docx`` (``report.word``) in ``<out>/<year>/<org_id>/``: all of
+``report.pdf`` and ``report.docx`` (``documents.report.word``) in ``<out>/<year>/<org_id>/``: all of
 them or none (``outputs.staged``); a notebook that fails is kept as ``failed.ipynb``.
 See docs/architecture.md.
 """
@@ -12,22 +12,21 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import ParameterError
-from ..report.context import (
+from ..documents.report.context import (
     DEFAULT_ORG,
     DEFAULT_YEAR,
     ReportParams,
     build_context,
     check_parameters,
 )
+from ..errors import ParameterError
 from ..thai import apply_digits
 from .browser import CHROMIUM
-from .document import render_notebook
+from .document import packaged_notebook, render_notebook
 from .execute import start_engine
 from .outputs import FAILED_NOTEBOOK, report_folder
 from .pdf import check_pdf_tools
@@ -54,11 +53,8 @@ class ReportFiles:
 
 
 def notebook_path() -> Path:
-    """The report notebook: the copy installed with the package first, else the repo's."""
-    installed = Path(str(resources.files("ita_analysis") / "_notebooks" / "report.ipynb"))
-    if installed.is_file():
-        return installed
-    return Path(__file__).resolve().parents[2] / "notebooks" / "report.ipynb"
+    """The report notebook (``document.packaged_notebook``)."""
+    return packaged_notebook("report.ipynb")
 
 
 def _summary(params: ReportParams, files: dict[str, str], generated_at: datetime,
@@ -139,7 +135,7 @@ def render_report(
         names["pdf"] = "report.pdf"
     built = {}
     if docx:  # the Word document: from the same context, without the kernel
-        from ..report.word import docx_bytes
+        from ..documents.report.word import docx_bytes
 
         names["docx"] = "report.docx"
         built["docx"] = lambda: docx_bytes(ctx)

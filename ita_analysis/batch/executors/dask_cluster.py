@@ -50,7 +50,7 @@ from distributed.scheduler import KilledWorker
 from ... import __version__
 from ...errors import ItaError
 from ...lifetime import die_with_parent
-from ..run import Job, JobResult, RunOne, stop_worker
+from ..jobs import Job, JobResult, RunOne, stop_worker
 
 CLOSE_TIMEOUT_S = 20
 PLUGIN_NAME = "ita-analysis-local-worker"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import fontpkg
 
-from ...errors import ItaError
+from ....errors import ItaError
 from .ooxml import FALLBACK, FONT
 
 

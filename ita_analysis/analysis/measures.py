@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
 
+from ..rounding import round_half_up
+from ..rules.library import RecommendationLibrary
 from .findings import Findings
-from .rounding import round_half_up
-from .rules.library import RecommendationLibrary
 
 __all__ = ["Measure", "MeasurePlan", "WeakPoint", "plan_measures", "weak_points"]
 

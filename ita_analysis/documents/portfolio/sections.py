@@ -30,31 +30,31 @@ import pandas as pd
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import __version__
-from .data.dataset import Dataset, Excluded, load_dataset, synthetic_data_dir
-from .errors import DataValidationError, ItaError, ParameterError
-from .narrative import join_thai
-from .portfolio import (
+from ... import __version__
+from ...analysis.portfolio import (
     TYPE_ABBREVIATIONS,
     Portfolio,
-    Scope,
     analyse_portfolio,
-    bare_place,
-    resolve_scope,
     scope_rows,
 )
-from .report.context import Figure, _one_line, _year
-from .report.sections import Numbers, colophon_values, inline_svg, template_environment
-from .rules.framework import Framework, framework_origin, framework_path
-from .scoring import score_table
-from .thai import Digits, apply_digits, check_digits
-from .thaibreak import wrap_html
+from ...analysis.scope import Scope, bare_place, resolve_scope
+from ...data.dataset import Dataset, Excluded, synthetic_data_dir
+from ...errors import ParameterError
+from ...present.narrative import join_thai
+from ...present.thaibreak import wrap_html
+from ...rules.framework import Framework, framework_origin
+from ...scoring import score_table
+from ...thai import Digits, apply_digits, check_digits
+from .. import TEMPLATES
+from ..params import checked_dataset, data_folder, fiscal_year_param
+from ..report.context import Figure
+from ..report.sections import Numbers, colophon_values, inline_svg, template_environment
 
 __all__ = ["ANNEX_ORDER", "DEFAULT_YEAR", "ORDER", "SECTIONS", "PortfolioContext",
            "PortfolioParams", "build_context", "check_parameters", "document", "title"]
 
 DEFAULT_YEAR = 2567
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "portfolio"
+TEMPLATE_DIR = TEMPLATES / "portfolio"
 
 SECTION_TITLES: dict[str, str] = {
     "overview": "ภาพรวมผลการประเมินของกลุ่มหน่วยงาน",
@@ -104,27 +104,15 @@ def check_parameters(
 ) -> tuple[PortfolioParams, Dataset]:
     """Check every parameter without starting anything; one-line ``ParameterError`` if wrong."""
     checked_digits = check_digits(digits)
-    year = _year(fiscal_year)
+    year = fiscal_year_param(fiscal_year)
     for name, value in (("province", province), ("district", district),
                         ("org_type", org_type)):
         if value is not None and not isinstance(value, str):
             raise ParameterError(f"{name} must be text (empty: any); got {value!r}")
-    folder = Path(data_dir).expanduser().resolve() if data_dir not in (None, "") else None
-    if folder is not None and not folder.is_dir():
-        raise ParameterError(f"data folder {folder} does not exist or is not a folder")
-    try:
-        framework_path(year, folder)  # the folder's own frameworks/<year>.yaml counts
-    except ItaError as exc:
-        raise ParameterError(_one_line(str(exc))) from None
-    try:  # an organisation whose own rows are invalid is left out (Dataset.excluded)
-        dataset = load_dataset(folder or synthetic_data_dir(), isolate=True)
-    except DataValidationError as exc:
-        where = folder or "the embedded synthetic data"
-        first = _one_line(str(exc.problems[0])) if exc.problems else "unknown problem"
-        raise ParameterError(
-            f"the data in {where} is invalid ({exc.total} problem(s); first: {first}); "
-            f"run `ita-analysis check --data {folder or synthetic_data_dir()}` to list them all"
-        ) from None
+    folder = data_folder(data_dir)
+    # an organisation whose own rows are invalid is left out (Dataset.excluded)
+    dataset = checked_dataset(year, folder, default=synthetic_data_dir(),
+                              default_name="the embedded synthetic data")
     scope = resolve_scope(dataset, province or "", district or "", org_type or "", year)
     params = PortfolioParams(fiscal_year=year, data_dir=str(folder) if folder else "",
                              province=scope.province, district=scope.district,
@@ -215,7 +203,7 @@ class PortfolioContext:
     @cached_property
     def figures(self) -> dict[str, Figure]:
         """Every chart of the document, numbered in document order (drawn once)."""
-        from . import portfolio_charts as pc
+        from ...present.charts import portfolio as pc
 
         p, d = self.portfolio, self.digits
         m = p.movement
@@ -357,13 +345,13 @@ def _abbreviations(ctx: PortfolioContext) -> list[tuple[str, str]]:
 
 
 def heat_map(ctx: PortfolioContext) -> str:
-    from .portfolio_charts import HEAT_MAP_MAX_ROWS
+    from ...present.charts.portfolio import HEAT_MAP_MAX_ROWS
 
     return _render("heat_map", ctx, max_rows=HEAT_MAP_MAX_ROWS)
 
 
 def movement(ctx: PortfolioContext) -> str:
-    from .portfolio_charts import MOVEMENT_MAX_EACH
+    from ...present.charts.portfolio import MOVEMENT_MAX_EACH
 
     m = ctx.portfolio.movement
     changed_kind = m.previous_grading_kind not in (None, ctx.framework.grading.kind)

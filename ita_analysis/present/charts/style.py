@@ -45,8 +45,8 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .errors import ItaError
-from .thai import Digits, format_number, target_phrase
+from ...errors import ItaError
+from ...thai import Digits, format_number, target_phrase
 
 __all__ = [
     "FONT_FAMILY", "MIN_TEXT_PX", "PHONE_WIDTH_PX", "PRINT_WIDTH_CM", "SCROLL_CLASS", "TEXT_PT",

@@ -26,7 +26,7 @@ from typing import Literal
 
 import pandas as pd
 
-from .rules.framework import Band, Framework
+from ..rules.framework import Band, Framework
 
 __all__ = ["NO_CONFIRMED_BAND_TH", "Label", "band_words", "choose_label", "label_columns",
            "result_text"]

@@ -15,12 +15,12 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from .data.dataset import Dataset
-from .labels import band_words
-from .rollup import Rollup, rollup
-from .rounding import round2, round_half_up
-from .rules.framework import Framework
-from .scoring import indicator_column, rounded_column
+from ..data.dataset import Dataset
+from ..present.labels import band_words
+from ..rollup import Rollup, rollup
+from ..rounding import round2, round_half_up
+from ..rules.framework import Framework
+from ..scoring import indicator_column, rounded_column
 
 ROUNDING_TOLERANCE = Decimal("0.01")
 

@@ -17,7 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ...thai import Digits, apply_digits
+from ....thai import Digits, apply_digits
 from . import ooxml
 
 BODY_PT = 16  # TH Sarabun New runs small: 16 pt is the size of Thai official documents

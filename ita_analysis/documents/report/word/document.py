@@ -16,7 +16,7 @@ from typing import Any
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from ... import charts
+from ....present.charts import report as charts
 from .. import sections as S
 from ..context import SECTION_TITLES, ReportContext
 from . import ooxml

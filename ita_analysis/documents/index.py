@@ -21,14 +21,15 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from . import __version__
-from .render.outputs import atomic_write_text
-from .thai import Digits, apply_digits, check_digits, format_score, to_arabic_digits
-from .thaibreak import CSS as BREAK_CSS
-from .thaibreak import wrap_html
+from .. import __version__
+from ..present.thaibreak import CSS as BREAK_CSS
+from ..present.thaibreak import wrap_html
+from ..render.outputs import atomic_write_text
+from ..thai import Digits, apply_digits, check_digits, format_score, to_arabic_digits
+from . import TEMPLATES
 
 INDEX_NAME = "index.html"
-TEMPLATE = Path(__file__).resolve().parent / "templates" / "index.html.j2"
+TEMPLATE = TEMPLATES / "index.html.j2"
 _YEAR_DIR = re.compile(r"^[0-9]{4}$")
 
 
@@ -57,7 +58,7 @@ class Entry:
 
 
 def _grade_rank(year: int, grade: str, data_dir: str | None = None) -> int:
-    from .rules.framework import load_framework
+    from ..rules.framework import load_framework
 
     try:
         labels = load_framework(year, data_dir or None).grade_labels
@@ -150,8 +151,8 @@ def render_index(entries: list[Entry], *, year: int | None = None, prefix: str =
                  portfolios: list[dict[str, str]] | None = None) -> str:
     """The index page: every entry (of ``year`` only, when given), links prefixed by ``prefix``
     (``"../"`` for a page one folder down)."""
-    from .render.convert import visible_text
-    from .report.fonts import font_face_css
+    from ..present.fonts import font_face_css
+    from ..render.convert import visible_text
 
     digits = check_digits(digits)
     shown = [e for e in entries if year is None or e.fiscal_year == year]
@@ -229,23 +230,4 @@ def write_indexes(out_dir: str | Path, *, digits: Digits = "thai") -> list[Path]
     return written
 
 
-def add_index_parser(sub: Any) -> None:
-    index = sub.add_parser(
-        "index", help="rewrite the index of every report in an output folder",
-        description="Write <out>/index.html and <out>/<year>/index.html from the summary.json "
-                    "files under <out> (batch and report do this themselves).")
-    index.add_argument("--out", type=Path, default=Path("outputs"),
-                       help="output folder (default: ./outputs)")
-    index.add_argument("--digits", default="thai", choices=("thai", "arabic"),
-                       help="digits of every number and year (default: thai)")
-    index.set_defaults(func=cmd_index)
-
-
-def cmd_index(args: Any) -> int:
-    for path in write_indexes(args.out, digits=args.digits):
-        print(path)
-    return 0
-
-
-__all__ = ["INDEX_NAME", "Entry", "add_index_parser", "cmd_index",
-           "collect", "render_index", "write_indexes"]
+__all__ = ["INDEX_NAME", "Entry", "collect", "render_index", "write_indexes"]

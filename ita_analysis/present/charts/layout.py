@@ -17,8 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
-from .chart_labels import Above, labels_above, legend_columns, text_size
-from .chart_style import (
+from ...thai import Digits
+from .labels import Above, labels_above, legend_columns, text_size
+from .style import (
     LABEL_PAD_PT,
     PAD_IN,
     TARGET_COLOUR,
@@ -27,7 +28,6 @@ from .chart_style import (
     TICK_PT,
     target_text,
 )
-from .thai import Digits
 
 __all__ = ["BAR_IN", "VALUE_GAP_PT", "Frame", "Mark", "count_ticks", "draw_marks", "foot_legend",
            "line_height", "marks_height", "plan_marks", "spaced_ticks", "target_mark",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ReportError
+from ...errors import ReportError
 from . import sections
 from .context import ReportContext, ReportParams, build_context, check_parameters
 
@@ -32,11 +32,11 @@ _RENDER = {"ReportFiles", "notebook_path", "render_report"}
 
 def __getattr__(name: str) -> Any:
     if name in _RENDER:
-        from ..render import report as render
+        from ...render import report as render
 
         return getattr(render, name)
     if name == "export_html":
-        from ..render.convert import export_html
+        from ...render.convert import export_html
 
         return export_html
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,8 +21,10 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
-from .chart_labels import text_size
-from .chart_layout import (
+from ...analysis.findings import Findings
+from ...thai import Digits, apply_digits, check_digits, format_number, format_score
+from .labels import text_size
+from .layout import (
     BAR_IN,
     VALUE_GAP_PT,
     Frame,
@@ -38,7 +40,7 @@ from .chart_layout import (
     xaxis_height,
     yaxis_width,
 )
-from .chart_style import (
+from .style import (
     BELOW_COLOUR,
     FONT_FAMILY,
     GRID_COLOUR,
@@ -65,8 +67,6 @@ from .chart_style import (
     target_text,
     tool_label,
 )
-from .findings import Findings
-from .thai import Digits, apply_digits, check_digits, format_number, format_score
 
 __all__ = [
     "FONT_FAMILY",  # the style's names, kept here for callers of earlier versions

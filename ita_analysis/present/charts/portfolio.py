@@ -29,8 +29,10 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
-from .chart_labels import CLEARANCE_PT, Candidate, Keepout, place, text_size
-from .chart_layout import (
+from ...analysis.portfolio import HeatMap, Move, Movement, Portfolio
+from ...thai import Digits, apply_digits, check_digits, format_int, format_number, target_phrase
+from .labels import CLEARANCE_PT, Candidate, Keepout, place, text_size
+from .layout import (
     BAR_IN,
     VALUE_GAP_PT,
     Frame,
@@ -46,7 +48,7 @@ from .chart_layout import (
     xaxis_height,
     yaxis_width,
 )
-from .chart_style import (
+from .style import (
     GRID_COLOUR,
     MUTED_COLOUR,
     PAD_IN,
@@ -67,8 +69,6 @@ from .chart_style import (
     target_text,
     tool_label,
 )
-from .portfolio import HeatMap, Move, Movement, Portfolio
-from .thai import Digits, apply_digits, check_digits, format_int, format_number, target_phrase
 
 __all__ = ["HEAT_MAP_MAX_ROWS", "MOVEMENT_MAX_EACH", "grade_chart", "heat_map",
            "movement_chart", "movement_selection", "score_histogram"]

@@ -16,15 +16,15 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from .data.dataset import Dataset
-from .errors import ParameterError
-from .labels import Label, choose_label
+from ..data.dataset import Dataset
+from ..errors import ParameterError
+from ..present.labels import Label, choose_label
+from ..rollup import rollup
+from ..rounding import round2
+from ..rules.framework import Framework
+from ..rules.national import reported
+from ..scoring import KEY, indicator_column, rounded_column, score_table
 from .reconcile import Finding, reconcile
-from .rollup import rollup
-from .rounding import round2
-from .rules.framework import Framework
-from .rules.national import reported
-from .scoring import KEY, indicator_column, rounded_column, score_table
 
 PEER_SCOPES = ("province", "org_type", "all")
 

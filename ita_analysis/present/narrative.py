@@ -15,12 +15,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from .findings import Change, Findings, IndicatorResult
-from .labels import NO_CONFIRMED_BAND_TH
-from .reconcile import Finding
-from .rounding import round_half_up
-from .rules.framework import Framework, load_framework
-from .thai import (
+from ..analysis.findings import Change, Findings, IndicatorResult
+from ..analysis.reconcile import Finding
+from ..rounding import round_half_up
+from ..rules.framework import Framework, load_framework
+from ..thai import (
     Digits,
     apply_digits,
     check_digits,
@@ -31,6 +30,7 @@ from .thai import (
     target_phrase,
     thai_month_year,
 )
+from .labels import NO_CONFIRMED_BAND_TH
 
 __all__ = [
     "change_text",

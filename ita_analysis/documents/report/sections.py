@@ -23,7 +23,8 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from ..thai import (
+from ...present.thaibreak import wrap_html
+from ...thai import (
     Digits,
     apply_digits,
     format_int,
@@ -32,10 +33,10 @@ from ..thai import (
     thai_date,
     thai_month_year,
 )
-from ..thaibreak import wrap_html
+from .. import TEMPLATES
 from .context import ANNEX_TITLES, SECTION_TITLES, ReportContext
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "sections"
+TEMPLATE_DIR = TEMPLATES / "sections"
 THAI_TIME = timezone(timedelta(hours=7), "ICT")
 
 # The order of the public document; ``document`` joins them, the notebook has one cell each.
@@ -167,7 +168,7 @@ def _render(name: str, ctx: ReportContext, **values: Any) -> str:
 
 
 def _narrative() -> Any:
-    from .. import narrative
+    from ...present import narrative
 
     return narrative
 
