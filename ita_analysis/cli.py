@@ -196,6 +196,8 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
                         help="date printed in the preface, ISO (CE) (default: today)")
     report.add_argument("--pdf", action="store_true",
                         help="also print report.pdf (A4) with headless Chromium")
+    report.add_argument("--docx", action="store_true",
+                        help="also write report.docx, the report as an editable Word document")
     _add_engine(report)
     report.set_defaults(func=cmd_report)
 
@@ -223,10 +225,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     remove_temps([report_folder(args.out, params.fiscal_year, params.org_id)],
                  older_than=STALE_AFTER_S)
     fingerprint = fingerprint_summary(args.org, args.year, data_dir=args.data,
-                                      digits=args.digits, report_date=args.date, pdf=args.pdf)
+                                      digits=args.digits, report_date=args.date, pdf=args.pdf,
+                                      docx=args.docx)
     with _own_kernels():
         files = render_report(args.org, args.year, data_dir=args.data, out_dir=args.out,
                               digits=args.digits, report_date=args.date, pdf=args.pdf,
+                              docx=args.docx,
                               engine_name=args.engine, extra_summary=fingerprint)
     for path in files.all():
         print(path)
@@ -392,6 +396,8 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
                        help="render every report, even those whose inputs are unchanged")
     batch.add_argument("--pdf", action="store_true",
                        help="also print report.pdf (A4) with headless Chromium")
+    batch.add_argument("--docx", action="store_true",
+                       help="also write report.docx, the report as an editable Word document")
     _add_digits(batch, choices=True)
     batch.add_argument("--date", default="", metavar="YYYY-MM-DD",
                        help="date printed in the preface, ISO (CE) (default: the run date)")
@@ -417,7 +423,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         outcome = run_batch(
             args.year, data_dir=args.data, out_dir=args.out, provinces=args.province,
             org_types=args.org_type, orgs=args.org, jobs=args.jobs, force=args.force,
-            pdf=args.pdf, digits=args.digits, report_date=args.date, notebook=args.notebook,
+            pdf=args.pdf, docx=args.docx, digits=args.digits, report_date=args.date,
+            notebook=args.notebook,
             engine_name=args.engine, timeout=args.timeout, executor=args.executor,
             scheduler=args.scheduler)
     except KeyboardInterrupt:  # Ctrl-C while the data was still being read: nothing written

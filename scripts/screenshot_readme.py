@@ -5,7 +5,10 @@
 - ``report-seed.png``: the top of the document on a desktop screen (1200 px);
 - ``report-phone.png``: the top of the document on a phone (390 px wide);
 - ``report-pdf-results.png`` and ``report-pdf-measures.png``: two pages of the printed PDF
-  (the results table, and the measures proposed for the year after), as poppler draws them.
+  (the results table, and the measures proposed for the year after), as poppler draws them;
+- ``report-docx.png``: three pages of ``report.docx`` as LibreOffice prints it (the preface
+  with its signature block, the results table running onto a second page under its repeated
+  header row), when LibreOffice is installed.
 
 Uses the package's own Chromium machinery (``ita_analysis.render.browser``) and Debian's
 ``pdftoppm``; the report date is fixed so that the pictures only change when the document
@@ -37,6 +40,33 @@ def _shot(html: Path, png: Path, width: int, height: int) -> None:
         raise SystemExit(f"screenshot_readme: the page had problems: {log}")
 
 
+def _docx_pages(docx: Path, tmp: Path, png: Path) -> None:
+    """The Word document's preface and results pages as LibreOffice prints them, side by side."""
+    from PIL import Image
+
+    from ita_analysis.documents.report.word.libreoffice import soffice, to_pdf
+
+    if soffice() is None:
+        print("screenshot_readme: no LibreOffice; report-docx.png left as it was",
+              file=sys.stderr)
+        return
+    pdf = to_pdf(docx, tmp / "libreoffice")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout.split("\f")
+    results = next(i for i, page in enumerate(text, start=1) if "ตารางที่ ๓" in page)
+    pages = []
+    for number in (2, results, results + 1):
+        stem = tmp / f"docx-{number}"
+        subprocess.run(["pdftoppm", "-r", "64", "-png", "-singlefile", "-f", str(number),
+                        "-l", str(number), str(pdf), str(stem)], check=True)
+        pages.append(Image.open(f"{stem}.png").convert("RGB"))
+    w, h = pages[0].size
+    sheet = Image.new("RGB", (3 * w + 4 * 12, h + 24), (200, 204, 210))
+    for i, page in enumerate(pages):
+        sheet.paste(page, (12 + i * (w + 12), 12))
+    sheet.quantize(colors=64).save(png, optimize=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help=f"folder to write (default {OUT})")
@@ -47,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        files = render_report(out_dir=tmp, report_date="2022-12-15", pdf=True)
+        files = render_report(out_dir=tmp, report_date="2022-12-15", pdf=True, docx=True)
         _shot(files.html, args.out / "report-seed.png", 1200, 1500)
         _shot(files.html, args.out / "report-phone.png", 390, 1400)
         from ita_analysis.render.browser import section_pages
@@ -60,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", str(number),
                             "-l", str(number), str(files.pdf), str(stem)], check=True)
             shutil.copyfile(f"{stem}.png", args.out / f"report-pdf-{name}.png")
+        assert files.docx is not None
+        _docx_pages(files.docx, Path(tmp), args.out / "report-docx.png")
     for png in sorted(args.out.glob("report-*.png")):
         size = png.stat().st_size
         if size > MAX_BYTES:

@@ -31,6 +31,7 @@ class Job:
     data_dir: str = ""  # "" = the embedded default data
     digits: str = "thai"
     pdf: bool = False
+    docx: bool = False
     report_date: str = ""
     notebook: str | None = None
     engine_name: str | None = ENGINE_NAME
@@ -102,7 +103,7 @@ def run_one(job: Job) -> JobResult:
             files = render_report(
                 job.org_id, job.fiscal_year, data_dir=job.data_dir or None,
                 out_dir=job.out_dir, digits=job.digits, report_date=job.report_date,
-                pdf=job.pdf, notebook=job.notebook, timeout=job.timeout,
+                pdf=job.pdf, docx=job.docx, notebook=job.notebook, timeout=job.timeout,
                 engine_name=job.engine_name,
                 extra_summary={"fingerprint": job.fingerprint,
                                "fingerprint_parts": dict(job.fingerprint_parts)})
@@ -116,7 +117,8 @@ def run_one(job: Job) -> JobResult:
                          reason=job.reason,
                          paths=result_paths(job, [(k, p.name) for k, p in
                                             (("html", files.html), ("notebook", files.notebook),
-                                             ("summary", files.summary), ("pdf", files.pdf))
+                                             ("summary", files.summary), ("pdf", files.pdf),
+                                             ("docx", files.docx))
                                             if p is not None]),
                          worker=_worker_info(job))
     _CURRENT_JOBS.pop(thread, None)

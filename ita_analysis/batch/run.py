@@ -107,6 +107,7 @@ def run_batch(
     jobs: int | None = None,
     force: bool = False,
     pdf: bool = False,
+    docx: bool = False,
     digits: str = "thai",
     report_date: str = "",
     notebook: str | Path | None = None,
@@ -152,7 +153,7 @@ def run_batch(
 
     with batch_lock(out_path):
         clean_leftovers(out_path, year)
-        prints = Fingerprints(dataset, data_dir=folder, digits=digits, pdf=pdf,
+        prints = Fingerprints(dataset, data_dir=folder, digits=digits, pdf=pdf, docx=docx,
                               report_date=report_date, notebook=nb,
                               only=chosen if len(chosen) < 50 else None)
         planned: list[Job] = []
@@ -161,7 +162,7 @@ def run_batch(
         for org in chosen:
             parts = prints.parts(org, year)
             job = Job(org_id=org, fiscal_year=year, out_dir=str(out_path), data_dir=folder,
-                      digits=digits, pdf=pdf, report_date=report_date, notebook=nb,
+                      digits=digits, pdf=pdf, docx=docx, report_date=report_date, notebook=nb,
                       engine_name=engine_name, timeout=timeout, fingerprint=combine(parts),
                       fingerprint_parts=tuple(sorted(parts.items())), nonce=new_nonce())
             job = replace(job, folder_existed=job.folder.exists())
@@ -171,7 +172,8 @@ def run_batch(
             else:
                 results[org] = JobResult(org, year, "skipped", reason=why, paths=result_paths(
                     job, [("html", "report.html"), ("notebook", "report.ipynb"),
-                          ("summary", "summary.json"), ("pdf", "report.pdf")]))
+                          ("summary", "summary.json"), ("pdf", "report.pdf"),
+                          ("docx", "report.docx")]))
         chosen = [*chosen, *invalid]
         n_workers = max(1, min(workers, len(planned))) if planned else 0
         where = (f"on the Dask cluster at {scheduler}" if scheduler
@@ -226,7 +228,8 @@ def run_batch(
                 "data_source": folder or "embedded default data",
                 "selection": {"province": list(provinces), "org_type": list(org_types),
                               "org": list(orgs)},
-                "parameters": {"digits": digits, "pdf": pdf, "report_date": report_date,
+                "parameters": {"digits": digits, "pdf": pdf, "docx": docx,
+                               "report_date": report_date,
                                "force": force, "notebook": nb},
                 "counts": {k: counts[k] for k in ("done", "failed", "skipped", "interrupted")},
                 "reports": [r.as_dict() for r in ordered],

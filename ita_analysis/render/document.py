@@ -9,7 +9,7 @@ summary, which a batch reads as "make it again") when asked for.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,11 +45,14 @@ def render_notebook(
     engine_name: str | None = None,
     timeout: int | None = 600,
     chromium: str = CHROMIUM,
+    built: Mapping[str, Callable[[], bytes]] | None = None,
 ) -> dict[str, Path]:
     """Make one document from ``source`` into ``folder``; returns the paths written, keyed as
     ``names``. A notebook that fails while running is kept, as papermill left it, as
     ``failed`` (a name in ``folder``); the next successful run removes it. ``what`` names the
-    document in error messages ("the portfolio notebook failed in cell 4: …")."""
+    document in error messages ("the portfolio notebook failed in cell 4: …"). ``built``
+    makes further files without the notebook (the Word document), keyed as ``names``: they
+    are staged with the others, all kept or none."""
     folder = Path(folder)
     failed_path = folder / failed
     with staged(folder) as stage:
@@ -62,6 +65,8 @@ def render_notebook(
             if "annex" in names:
                 stage.write_text(names["annex"], export_html(
                     nb, title=ANNEX_TITLE.format(title=title), digits=digits, annex=True))
+            for key, build in (built or {}).items():
+                stage.write_bytes(names[key], build())
         except OSError as exc:
             raise writing_failed(exc, folder, what) from exc
         if "pdf" in names:

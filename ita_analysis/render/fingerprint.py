@@ -69,7 +69,7 @@ class Fingerprints:
 
     def __init__(self, dataset: Dataset, *, data_dir: str = "", digits: str = "thai",
                  pdf: bool = False, report_date: str = "", notebook: str | Path | None = None,
-                 only: Iterable[str] | None = None) -> None:
+                 only: Iterable[str] | None = None, docx: bool = False) -> None:
         self.dataset = dataset
         keep = set(only) if only is not None else None
         self._own: dict[str, dict[str, str]] = {}
@@ -101,7 +101,8 @@ class Fingerprints:
         files = sorted(p.name for p in dataset.files.values())
         self._parameters = _sha(json.dumps(
             {"digits": digits, "pdf": bool(pdf), "report_date": report_date,
-             "data_dir": data_dir, "data_files": files}, sort_keys=True))
+             "data_dir": data_dir, "data_files": files,
+             **({"docx": _docx_software()} if docx else {})}, sort_keys=True))
 
     def _peer_digest(self, year: int) -> str:
         if year not in self._peers:
@@ -156,6 +157,15 @@ class Fingerprints:
         }
 
 
+def _docx_software() -> str:
+    """What makes report.docx besides the data: python-docx and the Word builder's code."""
+    from ..documents.report import word
+
+    folder = Path(word.__file__).parent
+    return _sha(metadata.version("python-docx"),
+                *(f"{p.name}\x1e{_file_digest(p)}" for p in sorted(folder.glob("*.py"))))
+
+
 def combine(parts: dict[str, str]) -> str:
     """The one fingerprint of a report: SHA-256 over its parts."""
     return _sha(json.dumps(parts, sort_keys=True))
@@ -163,7 +173,8 @@ def combine(parts: dict[str, str]) -> str:
 
 def fingerprint_summary(org_id: str, fiscal_year: int, *, data_dir: str | Path | None = None,
                         digits: str = "thai", pdf: bool = False, report_date: str = "",
-                        notebook: str | Path | None = None) -> dict[str, Any] | None:
+                        notebook: str | Path | None = None,
+                        docx: bool = False) -> dict[str, Any] | None:
     """The ``summary.json`` keys of one report's fingerprint (for ``ita-analysis report``);
     None when the data cannot be read (``render_report`` then says what is wrong)."""
     try:
@@ -171,7 +182,7 @@ def fingerprint_summary(org_id: str, fiscal_year: int, *, data_dir: str | Path |
         dataset = load_dataset(folder or None, isolate=True)  # as the batch reads it
         parts = Fingerprints(dataset, data_dir=folder, digits=digits, pdf=pdf,
                              report_date=str(report_date or ""), notebook=notebook,
-                             only=[org_id]).parts(org_id, int(fiscal_year))
+                             only=[org_id], docx=docx).parts(org_id, int(fiscal_year))
     except (ItaError, OSError, ValueError):
         return None
     return {"fingerprint": combine(parts), "fingerprint_parts": parts}

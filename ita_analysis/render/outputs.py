@@ -205,6 +205,14 @@ class Staging:
         write_whole(tmp, text)
         return tmp
 
+    def write_bytes(self, name: str, data: bytes) -> Path:
+        tmp = self.temp(name)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return tmp
+
     def commit(self) -> None:
         for tmp, _ in self.pending:
             if not tmp.is_file():

@@ -1,8 +1,9 @@
 """One organisation's report: ``render_report`` checks every parameter (no kernel starts for a
 wrong one), runs ``notebooks/report.ipynb`` through the document pipeline (``document``) and
 leaves ``report.ipynb``, ``report.html``, ``annex.html``, ``summary.json`` and, on request,
-``report.pdf`` in ``<out>/<year>/<org_id>/``: all of them or none (``outputs.staged``); a
-notebook that fails is kept as ``failed.ipynb``. See docs/architecture.md.
+``report.pdf`` and ``report.docx`` (``documents.report.word``) in ``<out>/<year>/<org_id>/``: all of
+them or none (``outputs.staged``); a notebook that fails is kept as ``failed.ipynb``.
+See docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -44,10 +45,11 @@ class ReportFiles:
     summary: Path
     annex: Path
     pdf: Path | None = None
+    docx: Path | None = None
 
     def all(self) -> list[Path]:
-        return [p for p in (self.notebook, self.html, self.annex, self.summary, self.pdf)
-                if p is not None]
+        return [p for p in (self.notebook, self.html, self.annex, self.summary, self.pdf,
+                            self.docx) if p is not None]
 
 
 def notebook_path() -> Path:
@@ -103,6 +105,7 @@ def render_report(
     digits: str = "thai",
     report_date: str | date | None = None,
     pdf: bool = False,
+    docx: bool = False,
     notebook: str | Path | None = None,
     chromium: str = CHROMIUM,
     kernel_name: str | None = None,
@@ -130,13 +133,19 @@ def render_report(
              "summary": "summary.json"}
     if pdf:
         names["pdf"] = "report.pdf"
+    built = {}
+    if docx:  # the Word document: from the same context, without the kernel
+        from ..documents.report.word import docx_bytes
+
+        names["docx"] = "report.docx"
+        built["docx"] = lambda: docx_bytes(ctx)
     title = apply_digits(f"การวิเคราะห์ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. "
                          f"{params.fiscal_year} — {ctx.org['name']}", params.digits)
     summary = {**_summary(params, names, generated_at, ctx), **(extra_summary or {})}
     written = render_notebook(source, folder, names, nb_params, title=title,
                               digits=params.digits, failed=FAILED_NOTEBOOK, summary=summary,
                               what="report", kernel_name=kernel_name, engine_name=engine_name,
-                              timeout=timeout, chromium=chromium)
+                              timeout=timeout, chromium=chromium, built=built)
     return ReportFiles(folder=folder, notebook=written["notebook"], html=written["html"],
                        summary=written["summary"], annex=written["annex"],
-                       pdf=written.get("pdf"))
+                       pdf=written.get("pdf"), docx=written.get("docx"))

@@ -153,13 +153,17 @@ def keep_whole(org: dict[str, str]) -> tuple[str, ...]:
     return tuple(org[key] for key in ("name", "district", "province") if org.get(key))
 
 
+def common_data(ctx: ReportContext) -> dict[str, Any]:
+    """What every section reads besides its own data (the Word document reads them too)."""
+    return {"f": ctx.findings, "fw": ctx.framework, "org": ctx.org, "sec": ctx.sections,
+            "tab": ctx.tables,
+            "target": _narrative().target_phrase(ctx.findings.target, ctx.digits)}
+
+
 def _render(name: str, ctx: ReportContext, **values: Any) -> str:
     """A section's HTML, with the points where its Thai lines may break marked."""
     template = environment(ctx.digits).get_template(f"{name}.html.j2")
-    html = template.render(ctx=ctx, f=ctx.findings, fw=ctx.framework, org=ctx.org,
-                           sec=ctx.sections, tab=ctx.tables,
-                           target=_narrative().target_phrase(ctx.findings.target, ctx.digits),
-                           **values).strip()
+    html = template.render(ctx=ctx, **common_data(ctx), **values).strip()
     return wrap_html(html, keep=keep_whole(ctx.org))
 
 
@@ -182,21 +186,29 @@ def _title_lines(name_th: str, short_name: str) -> list[str]:
     return [head.strip(), sep + tail] if sep and head.strip() else [title]
 
 
+def cover_data(ctx: ReportContext) -> dict[str, Any]:
+    return {"place": _place(ctx.org),
+            "title_lines": _title_lines(ctx.framework.name_th, ctx.framework.short_name)}
+
+
 def cover(ctx: ReportContext) -> str:
-    return _render("cover", ctx, place=_place(ctx.org),
-                   title_lines=_title_lines(ctx.framework.name_th, ctx.framework.short_name))
+    return _render("cover", ctx, **cover_data(ctx))
+
+
+def preface_data(ctx: ReportContext) -> dict[str, Any]:
+    return {"mandate": ctx.framework.mandate, "date": ctx.document_date,
+            "period": ctx.assessment_period, "next_year": ctx.params.fiscal_year + 1}
 
 
 def preface(ctx: ReportContext) -> str:
-    return _render("preface", ctx, mandate=ctx.framework.mandate, date=ctx.document_date,
-                   period=ctx.assessment_period, next_year=ctx.params.fiscal_year + 1)
+    return _render("preface", ctx, **preface_data(ctx))
 
 
 def contents(ctx: ReportContext) -> str:
     return _render("contents", ctx)
 
 
-def framework(ctx: ReportContext) -> str:
+def framework_data(ctx: ReportContext) -> dict[str, Any]:
     fw = ctx.framework
     rows = []
     for tool in fw.tools:
@@ -204,27 +216,39 @@ def framework(ctx: ReportContext) -> str:
             rows.append({"tool": tool if i == 0 else None, "span": len(tool.indicators),
                          "indicator": fw.indicator(number)})
     conditional = any(band.each_tool_min is not None for band in fw.grading.bands)
-    return _render("framework", ctx, rows=rows, period=ctx.assessment_period,
-                   noted_bands=[band for band in fw.grading.bands if not band.confirmed],
-                   conditional=conditional)
+    return {"rows": rows, "period": ctx.assessment_period,
+            "noted_bands": [band for band in fw.grading.bands if not band.confirmed],
+            "conditional": conditional}
+
+
+def framework(ctx: ReportContext) -> str:
+    return _render("framework", ctx, **framework_data(ctx))
+
+
+def results_data(ctx: ReportContext) -> dict[str, Any]:
+    return {"place": _place(ctx.org)}
 
 
 def results(ctx: ReportContext) -> str:
-    return _render("results", ctx, place=_place(ctx.org))
+    return _render("results", ctx, **results_data(ctx))
 
 
-def analysis(ctx: ReportContext) -> str:
+def analysis_data(ctx: ReportContext) -> dict[str, Any]:
     nar, f, d = _narrative(), ctx.findings, ctx.digits
     paragraphs = [nar.overall_text(f, ctx.org["name"], d), nar.national_text(f, d),
                   nar.strongest_weakest_text(f, d)]
-    return _render("analysis", ctx, paragraphs=[p for p in paragraphs if p])
+    return {"paragraphs": [p for p in paragraphs if p]}
+
+
+def analysis(ctx: ReportContext) -> str:
+    return _render("analysis", ctx, **analysis_data(ctx))
 
 
 def _recs(ctx: ReportContext, scope: str) -> dict[str, Any]:
     return {str(r.key): r for r in ctx.recommendations if r.scope == scope}
 
 
-def recommendations(ctx: ReportContext) -> str:
+def recommendations_data(ctx: ReportContext) -> dict[str, Any]:
     nar, f = _narrative(), ctx.findings
     tool_recs, indicator_recs = _recs(ctx, "tool"), _recs(ctx, "indicator")
     tools = []
@@ -239,12 +263,14 @@ def recommendations(ctx: ReportContext) -> str:
                                       if str(number) in indicator_recs else [])}
                            for number in tool.indicators],
         })
-    return _render("recommendations", ctx, tools=tools)
+    return {"tools": tools}
 
 
-def weakest(ctx: ReportContext) -> str:
-    if "weakest" not in ctx.sections:
-        return ""
+def recommendations(ctx: ReportContext) -> str:
+    return _render("recommendations", ctx, **recommendations_data(ctx))
+
+
+def weakest_data(ctx: ReportContext) -> dict[str, Any]:
     f = ctx.findings
     detail = _narrative().weakest_detail_text(f, ctx.digits)
     proposed_items = {m.addresses[0] for m in ctx.measure_plan.proposals
@@ -266,8 +292,14 @@ def weakest(ctx: ReportContext) -> str:
         blocks.append({"indicator": f.indicator(number), "summary": summary, "groups": groups,
                        "item_recs": item_recs})
     every_proposed = all(str(r.key) in proposed_items for b in blocks for r in b["item_recs"])
-    return _render("weakest", ctx, detail=detail, blocks=blocks, plan=ctx.measure_plan,
-                   proposed_items=every_proposed)
+    return {"detail": detail, "blocks": blocks, "plan": ctx.measure_plan,
+            "proposed_items": every_proposed}
+
+
+def weakest(ctx: ReportContext) -> str:
+    if "weakest" not in ctx.sections:
+        return ""
+    return _render("weakest", ctx, **weakest_data(ctx))
 
 
 def _links(ctx: ReportContext) -> Callable[[tuple[int, ...], list[Any]], str]:
@@ -291,11 +323,15 @@ def _point_name(w: Any, digits: Digits) -> str:
     return f"ข้อ {w.key} {w.name_th}"
 
 
-def measures(ctx: ReportContext) -> str:
+def measures_data(ctx: ReportContext) -> dict[str, Any]:
     plan = ctx.measure_plan
     uncovered = _narrative().join_thai([_point_name(w, ctx.digits)
                                         for w in plan.uncovered_by_own]) if plan.own else ""
-    return _render("measures", ctx, plan=plan, links=_links(ctx), uncovered=uncovered)
+    return {"plan": plan, "links": _links(ctx), "uncovered": uncovered}
+
+
+def measures(ctx: ReportContext) -> str:
+    return _render("measures", ctx, **measures_data(ctx))
 
 
 def charts(ctx: ReportContext) -> str:
@@ -304,9 +340,7 @@ def charts(ctx: ReportContext) -> str:
     return _render("charts", ctx, figures=ctx.figures_in("charts"), svg=inline_svg)
 
 
-def history(ctx: ReportContext) -> str:
-    if "history" not in ctx.sections:
-        return ""
+def history_data(ctx: ReportContext) -> dict[str, Any]:
     f = ctx.findings
     text = _narrative().change_text(f, ctx.digits)
     history_rows = ctx.history
@@ -316,13 +350,17 @@ def history(ctx: ReportContext) -> str:
         now = Decimal(str(row["overall_2dp"]))
         rows.append({**row, "delta": None if before is None else now - before})
         before = now
-    return _render("history", ctx, text=text, rows=rows, tool_codes=tool_codes,
-                   figures=ctx.figures_in("history"), svg=inline_svg)
+    return {"text": text, "rows": rows, "tool_codes": tool_codes,
+            "figures": ctx.figures_in("history")}
 
 
-def peers(ctx: ReportContext) -> str:
-    if "peers" not in ctx.sections:
+def history(ctx: ReportContext) -> str:
+    if "history" not in ctx.sections:
         return ""
+    return _render("history", ctx, svg=inline_svg, **history_data(ctx))
+
+
+def peers_data(ctx: ReportContext) -> dict[str, Any]:
     f = ctx.findings
     text = _narrative().peers_text(f, ctx.org["name"], ctx.digits)
     # A group as large as the whole data set is the whole data set: show it once.
@@ -334,8 +372,13 @@ def peers(ctx: ReportContext) -> str:
                 continue
             shown_everyone = True
         groups.append({"peer": p, "label": PEER_SCOPE_TH[p.scope].format(group=p.group)})
-    return _render("peers", ctx, text=text, groups=groups, figures=ctx.figures_in("peers"),
-                   svg=inline_svg)
+    return {"text": text, "groups": groups, "figures": ctx.figures_in("peers")}
+
+
+def peers(ctx: ReportContext) -> str:
+    if "peers" not in ctx.sections:
+        return ""
+    return _render("peers", ctx, svg=inline_svg, **peers_data(ctx))
 
 
 def colophon(ctx: ReportContext) -> str:
@@ -458,4 +501,6 @@ def annex(ctx: ReportContext) -> str:
     return "\n".join(part for part in (SECTIONS[name](ctx) for name in ANNEX_ORDER) if part)
 
 
-__all__ = ["ANNEX_ORDER", "ORDER", "SECTIONS", "annex", "document", *ORDER, *ANNEX_ORDER]
+__all__ = ["ANNEX_ORDER", "ORDER", "SECTIONS", "annex", "common_data", "document",
+           *ORDER, *ANNEX_ORDER, *(f"{name}_data" for name in ORDER
+                                   if name not in ("contents", "charts", "colophon"))]

@@ -326,3 +326,30 @@ def _peer_figure(f: Findings, scores: list[float], digits: Digits) -> Figure:
     ax.set_ylabel(PEERS_TH)
     draw_marks(ax, marks, plan)
     return fig
+
+
+# -- the same figures as PNG, for the Word document -------------------------------------------
+
+def chart_png(key: str, f: Findings, digits: Digits = "thai",
+              peer_scores: Sequence[float] = (), dpi: int = 300) -> bytes:
+    """One of the document's charts (``indicators``, ``tools``, ``history``, ``peers``) drawn
+    as the SVG one is, as a PNG at ``dpi`` (print resolution) with a white background."""
+    import io
+
+    check_digits(digits)
+    draw = {
+        "indicators": lambda: _indicator_figure(f, digits),
+        "tools": lambda: _tool_figure(f, digits),
+        "history": lambda: _history_figure(
+            f.model_copy(update={"history": _recent(f.history)}), digits),
+        "peers": lambda: _peer_figure(
+            f, [float(s) for s in peer_scores if s is not None and not math.isnan(float(s))],
+            digits),
+    }[key]
+    buf = io.BytesIO()
+    with chart_style(salt=f"ita-{key}"):
+        fig = draw()
+        fig.set_layout_engine(None)
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white",
+                    metadata={"Software": None})
+    return buf.getvalue()
