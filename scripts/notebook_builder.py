@@ -23,14 +23,22 @@ def _hidden(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def build_notebook(intro: str, parameters: str, setup: str, sections: Sequence[str],
                    analyst_cells: Sequence[tuple[str, str]] = (),
-                   annex_sections: Sequence[str] = ()) -> nbformat.NotebookNode:
+                   annex_sections: Sequence[str] = (),
+                   lab_cells: Sequence[tuple[str, str]] = ()) -> nbformat.NotebookNode:
     """The notebook; each section cell displays ``sections.<name>(ctx)`` as HTML. Cells of
-    ``annex_sections`` are tagged ``annex``: they make the internal annex, not the document."""
+    ``annex_sections`` are tagged ``annex``: they make the internal annex, not the document.
+    ``lab_cells`` (id, source) follow the parameters, left out of documents: what JupyterLab
+    needs before the sections (e.g. their typeface)."""
     about = new_markdown_cell(intro, id="about")
     about.metadata["tags"] = ["remove_cell"]
     params = new_code_cell(parameters, id="parameters")
     params.metadata["tags"] = ["parameters", "remove_input"]
-    cells = [about, params, _hidden(new_code_cell(setup, id="setup"))]
+    cells = [about, params]
+    for cell_id, source in lab_cells:
+        cell = new_code_cell(source, id=cell_id)
+        cell.metadata["tags"] = ["remove_cell"]
+        cells.append(cell)
+    cells.append(_hidden(new_code_cell(setup, id="setup")))
     for name in sections:
         cells.append(_hidden(new_code_cell(f"display(HTML(sections.{name}(ctx)))",
                                            id=name.replace("_", "-"))))

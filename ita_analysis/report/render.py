@@ -444,7 +444,8 @@ def render_report(
         executed = stage.temp(names["notebook"])
         try:
             papermill.execute_notebook(
-                str(source), str(executed), parameters=nb_params,
+                # lab_fonts: the notebook's JupyterLab-only style cell has nothing to do here
+                str(source), str(executed), parameters={**nb_params, "lab_fonts": False},
                 kernel_name=kernel_name, engine_name=engine_name, progress_bar=False,
                 log_output=False, execution_timeout=timeout,
                 **({"kernel_manager_class": km} if (km := _kernel_manager_class()) else {}))
