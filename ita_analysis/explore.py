@@ -179,6 +179,16 @@ class Exploration:
         }
         return pd.DataFrame({self.title: pd.Series(rows, dtype=object)})
 
+    def styled_overview(self) -> Styler:
+        """``overview()`` in the chosen digits: counts whole, scores and shares to two places."""
+        frame = self.overview()
+        column = frame.columns[0]
+        counts = [COUNT, f"{COUNT}ที่ถึงค่าเป้าหมาย"]
+        styler = self._style(frame, "ภาพรวมของกลุ่ม")
+        return styler.format(lambda v: format_score(v, self.digits), subset=pd.IndexSlice[
+            [r for r in frame.index if r not in counts], column]).format(
+            lambda v: format_int(v, self.digits), subset=pd.IndexSlice[counts, column])
+
     def choices(self) -> pd.DataFrame:
         """How many organisations of the data are scored this year, by province, district and
         type: the values the filters take."""
@@ -313,6 +323,12 @@ class Exploration:
                              (shares, lambda v: format_number(v, 2, d))):
             if columns:
                 styler = styler.format(fmt, subset=columns, na_rep="–")
+        figures = {*(scores or []), *(signed or []), *(counts or []), *(shares or [])}
+        words = [c for c in frame.columns if c not in figures
+                 and not pd.api.types.is_numeric_dtype(frame[c])]
+        if words:  # names and labels read from the left, on one line
+            styler = styler.set_properties(subset=words, **{"text-align": "left",
+                                                            "white-space": "nowrap"})
         target = self.ctx.portfolio.target
         if below:
             styler = styler.map(lambda v: BELOW_CSS if isinstance(v, float) and

@@ -70,7 +70,7 @@ def build() -> nbformat.NotebookNode:
 
     display(lab_style())  # Sarabun for this notebook's Thai text: no Thai system font is needed
     x = explore(data_dir, fiscal_year, province, district, org_type, org_id, digits)
-    x.overview()
+    x.styled_overview()
     ''')
     md("scores-about", """
     ## ๑. ตารางคะแนน (the scored table)

@@ -63,6 +63,13 @@ class Lab:
     url: str  # http://127.0.0.1:<port>
     token: str
     root: Path
+    runtime: Path  # the server's runtime folder: its kernels' connection files
+
+    def kernel_pythons(self) -> set[str]:
+        """The Python each of our kernels was started with (its command's first word: a
+        venv's ``bin/python``, which ``/proc/<pid>/exe`` would resolve to the base one)."""
+        return {Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+                for pid in _kernels_of(self.runtime)}
 
     def notebook_url(self, name: str) -> str:
         return f"{self.url}/lab/tree/{name}?token={self.token}"
@@ -143,7 +150,7 @@ def jupyterlab_server(workdir: Path, notebooks: list[Path]) -> Iterator[Lab]:
          "--LabApp.expose_app_in_browser=True",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    lab = Lab(url=f"http://127.0.0.1:{port}", token=token, root=root)
+    lab = Lab(url=f"http://127.0.0.1:{port}", token=token, root=root, runtime=runtime)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:

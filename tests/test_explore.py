@@ -117,6 +117,9 @@ def test_styled_tables_are_in_sarabun_with_the_chosen_digits() -> None:
     assert cells[0] == "๑" and f"{first['คะแนนรวม']:.2f}".translate(
         str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")) in cells
     assert not any(ch.isdigit() and ch.isascii() for ch in soup.caption.get_text())
+    overview = BeautifulSoup(thai.styled_overview().to_html(), "html.parser")
+    assert [td.get_text() for td in overview.select("td")][0] == "๘"  # organisations
+    assert "๘๕.๐๐" in overview.get_text()  # the target, as the reports print it
     heat = thai.styled_heat_map().to_html()
     assert "background-color" in heat
     for styler in (thai.styled_weakest(), thai.styled_movement(), thai.styled_history()):

@@ -9,6 +9,7 @@ also when a test fails.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,8 @@ def _run(lab: Lab, name: str) -> Iterator[Any]:
 
 def test_report_notebook_runs_in_jupyterlab_in_sarabun(lab: Lab) -> None:
     for page in _run(lab, "report.ipynb"):
+        # the notebooks' kernel, "python3", is this environment's Python (as with `make lab`)
+        assert lab.kernel_pythons() == {sys.executable}
         shown = page.evaluate("""() => [...document.querySelectorAll('section[id^="sec-"]')]
             .map(s => [s.id, getComputedStyle(s).fontFamily])""")
         ids = [i for i, _ in shown]
