@@ -120,7 +120,9 @@ def render_portfolio(
     names = {"notebook": f"{stem}.ipynb", "html": f"{stem}.html",
              "annex": f"{stem}-annex.html", "summary": f"{stem}.json"}
     folder = Path(out_dir) / str(params.fiscal_year)
-    written = render_notebook(source, folder, stem, nb_params, title=document_title(ctx),
+    # lab_fonts: the notebook's JupyterLab-only style cell has nothing to do in a document
+    written = render_notebook(source, folder, stem, {**nb_params, "lab_fonts": False},
+                              title=document_title(ctx),
                               digits=params.digits, summary=_summary(ctx, slug, names),
                               what="portfolio", kernel_name=kernel_name, timeout=timeout)
     return PortfolioFiles(html=written["html"], notebook=written["notebook"],

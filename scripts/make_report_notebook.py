@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebook_builder import build_notebook, write_notebook
+from notebook_builder import LAB_FONTS_CELL, LAB_FONTS_PARAMETER, build_notebook, write_notebook
 
 OUT = Path(__file__).resolve().parent.parent / "notebooks" / "report.ipynb"
 
@@ -36,17 +36,7 @@ data_dir: str = ""  # data folder (empty: the embedded default data)
 digits: str = "thai"  # "thai" or "arabic": digits of every number, year and page number
 report_date: str = ""  # date under the preface, e.g. 2022-12-15 (empty: the data's, else blank)
 generated_at: str = ""  # ISO time recorded as the run time in the annex (empty: now)
-lab_fonts: bool = True  # JupyterLab: Sarabun for the sections (rendering turns it off)"""
-
-# JupyterLab only (left out of the document, and off when a document is rendered): the
-# sections in Sarabun, as the document prints them, also on a machine without a Thai font.
-LAB_FONTS = """\
-if lab_fonts:
-    from IPython.display import display
-
-    from ita_analysis.lab import lab_style
-
-    display(lab_style())"""
+""" + LAB_FONTS_PARAMETER
 
 SETUP = """\
 from IPython.display import HTML, display
@@ -64,7 +54,7 @@ ANNEX = ("annex_cover", "annex_quality", "annex_framework", "annex_run")
 
 def build() -> nbformat.NotebookNode:
     return build_notebook(INTRO, PARAMETERS, SETUP, SECTIONS, annex_sections=ANNEX,
-                          lab_cells=[("lab-fonts", LAB_FONTS)])
+                          lab_cells=[LAB_FONTS_CELL])
 
 
 def main() -> int:

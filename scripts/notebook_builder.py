@@ -14,6 +14,18 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+# JupyterLab only (left out of documents, and off when a document is rendered): the sections
+# in Sarabun, as the documents print them, also on a machine without a Thai font.
+LAB_FONTS_PARAMETER = (
+    "lab_fonts: bool = True  # JupyterLab: Sarabun for the sections (rendering turns it off)")
+LAB_FONTS_CELL = ("lab-fonts", """\
+if lab_fonts:
+    from IPython.display import display
+
+    from ita_analysis.lab import lab_style
+
+    display(lab_style())""")
+
 
 def _hidden(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
     cell.metadata["tags"] = ["remove_input"]
