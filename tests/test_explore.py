@@ -118,7 +118,7 @@ def test_styled_tables_are_in_sarabun_with_the_chosen_digits() -> None:
         str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")) in cells
     assert not any(ch.isdigit() and ch.isascii() for ch in soup.caption.get_text())
     overview = BeautifulSoup(thai.styled_overview().to_html(), "html.parser")
-    assert [td.get_text() for td in overview.select("td")][0] == "๘"  # organisations
+    assert overview.select_one("td").get_text() == "๘"  # organisations
     assert "๘๕.๐๐" in overview.get_text()  # the target, as the reports print it
     heat = thai.styled_heat_map().to_html()
     assert "background-color" in heat
