@@ -60,7 +60,7 @@ def build() -> nbformat.NotebookNode:
     org_id: str = ""  # the organisation whose history is shown (empty: the group's lowest-ranked)
     digits: str = "thai"  # "thai" or "arabic": digits of the tables and charts
     render: bool = False  # True: also render org_id's report (the last cell)
-    out_dir: str = "../outputs"  # where the last cell writes the report (relative to this folder)
+    out_dir: str = "../outputs"  # where the last cell writes (JupyterLab runs it in notebooks/)
     ''', tags=("parameters",))
     code("load", '''
     from IPython.display import display
