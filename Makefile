@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 ORG  ?= nongsaeng-prachinburi
 YEAR ?= 2565
 
-.PHONY: install report test lint screenshot bench clean
+.PHONY: install report lab test lint screenshot bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,15 @@ install: $(STAMP)
 report: install
 	$(BIN)/ita-analysis report --org $(ORG) --year $(YEAR)
 
-# Refresh the README's picture of the seed report (needs Debian's chromium).
+# JupyterLab on notebooks/ (explore.ipynb, report.ipynb, portfolio.ipynb). Their kernel,
+# "python3", is this venv's Python. More options: make lab LAB_ARGS="--port=8890 --no-browser"
+lab: install
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+# Refresh the README's pictures (needs Debian's chromium).
 screenshot: install
 	$(BIN)/python scripts/screenshot_readme.py
+	$(BIN)/python scripts/screenshot_lab.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebook_builder import build_notebook, write_notebook
+from notebook_builder import LAB_FONTS_CELL, LAB_FONTS_PARAMETER, build_notebook, write_notebook
 
 OUT = Path(__file__).resolve().parent.parent / "notebooks" / "portfolio.ipynb"
 
@@ -40,7 +40,8 @@ province: str = ""  # province as in organisations.csv, with or without its pref
 district: str = ""  # district as in organisations.csv, with or without its prefix (empty: any)
 org_type: str = ""  # organisation type as in organisations.csv, e.g. เทศบาลตำบล (empty: any)
 digits: str = "thai"  # "thai" or "arabic": digits of every number and year
-generated_at: str = ""  # ISO time recorded as the run time in the annex (empty: now)"""
+generated_at: str = ""  # ISO time recorded as the run time in the annex (empty: now)
+""" + LAB_FONTS_PARAMETER
 
 SETUP = """\
 from IPython.display import HTML, display
@@ -62,7 +63,8 @@ ANNEX = ("annex_run",)
 
 def build() -> nbformat.NotebookNode:
     return build_notebook(INTRO, PARAMETERS, SETUP, SECTIONS,
-                          analyst_cells=(("analyst-table", ANALYST),), annex_sections=ANNEX)
+                          analyst_cells=(("analyst-table", ANALYST),), annex_sections=ANNEX,
+                          lab_cells=[LAB_FONTS_CELL])
 
 
 def main() -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebook_builder import build_notebook, write_notebook
+from notebook_builder import LAB_FONTS_CELL, LAB_FONTS_PARAMETER, build_notebook, write_notebook
 
 OUT = Path(__file__).resolve().parent.parent / "notebooks" / "report.ipynb"
 
@@ -35,7 +35,8 @@ fiscal_year: int = 2565  # Buddhist Era fiscal year, e.g. 2565
 data_dir: str = ""  # data folder (empty: the embedded default data)
 digits: str = "thai"  # "thai" or "arabic": digits of every number, year and page number
 report_date: str = ""  # date under the preface, e.g. 2022-12-15 (empty: the data's, else blank)
-generated_at: str = ""  # ISO time recorded as the run time in the annex (empty: now)"""
+generated_at: str = ""  # ISO time recorded as the run time in the annex (empty: now)
+""" + LAB_FONTS_PARAMETER
 
 SETUP = """\
 from IPython.display import HTML, display
@@ -52,7 +53,8 @@ ANNEX = ("annex_cover", "annex_quality", "annex_framework", "annex_run")
 
 
 def build() -> nbformat.NotebookNode:
-    return build_notebook(INTRO, PARAMETERS, SETUP, SECTIONS, annex_sections=ANNEX)
+    return build_notebook(INTRO, PARAMETERS, SETUP, SECTIONS, annex_sections=ANNEX,
+                          lab_cells=[LAB_FONTS_CELL])
 
 
 def main() -> int:

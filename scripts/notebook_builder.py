@@ -14,6 +14,18 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+# JupyterLab only (left out of documents, and off when a document is rendered): the sections
+# in Sarabun, as the documents print them, also on a machine without a Thai font.
+LAB_FONTS_PARAMETER = (
+    "lab_fonts: bool = True  # JupyterLab: Sarabun for the sections (rendering turns it off)")
+LAB_FONTS_CELL = ("lab-fonts", """\
+if lab_fonts:
+    from IPython.display import display
+
+    from ita_analysis.present.lab import lab_style
+
+    display(lab_style())""")
+
 
 def _hidden(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
     cell.metadata["tags"] = ["remove_input"]
@@ -23,14 +35,22 @@ def _hidden(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def build_notebook(intro: str, parameters: str, setup: str, sections: Sequence[str],
                    analyst_cells: Sequence[tuple[str, str]] = (),
-                   annex_sections: Sequence[str] = ()) -> nbformat.NotebookNode:
+                   annex_sections: Sequence[str] = (),
+                   lab_cells: Sequence[tuple[str, str]] = ()) -> nbformat.NotebookNode:
     """The notebook; each section cell displays ``sections.<name>(ctx)`` as HTML. Cells of
-    ``annex_sections`` are tagged ``annex``: they make the internal annex, not the document."""
+    ``annex_sections`` are tagged ``annex``: they make the internal annex, not the document.
+    ``lab_cells`` (id, source) follow the parameters, left out of documents: what JupyterLab
+    needs before the sections (e.g. their typeface)."""
     about = new_markdown_cell(intro, id="about")
     about.metadata["tags"] = ["remove_cell"]
     params = new_code_cell(parameters, id="parameters")
     params.metadata["tags"] = ["parameters", "remove_input"]
-    cells = [about, params, _hidden(new_code_cell(setup, id="setup"))]
+    cells = [about, params]
+    for cell_id, source in lab_cells:
+        cell = new_code_cell(source, id=cell_id)
+        cell.metadata["tags"] = ["remove_cell"]
+        cells.append(cell)
+    cells.append(_hidden(new_code_cell(setup, id="setup")))
     for name in sections:
         cells.append(_hidden(new_code_cell(f"display(HTML(sections.{name}(ctx)))",
                                            id=name.replace("_", "-"))))

@@ -57,10 +57,11 @@ def _two_reports() -> tuple[dict[str, object], dict[str, object]]:
              and 1 <= len({x for x in years[o] if x < y}) < len({x for x in years[a[0]]
                                                                    if x < a[1]}))
     data = str(synthetic_data_dir())
+    # lab_fonts off, as render_report runs the notebook (JupyterLab's typeface is no section)
     return ({"org_id": a[0], "fiscal_year": a[1], "data_dir": data, "digits": "arabic",
-             "report_date": REPORT_DATE, "generated_at": RUN_TIME},
+             "report_date": REPORT_DATE, "generated_at": RUN_TIME, "lab_fonts": False},
             {"org_id": b[0], "fiscal_year": b[1], "data_dir": data, "digits": "thai",
-             "report_date": REPORT_DATE, "generated_at": RUN_TIME})
+             "report_date": REPORT_DATE, "generated_at": RUN_TIME, "lab_fonts": False})
 
 
 def _comparable(nb: nbformat.NotebookNode) -> dict[str, object]:

@@ -526,14 +526,15 @@ def test_notebook_is_stored_clean_and_documents_its_parameters() -> None:
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     assert [c for c in code if "parameters" in c.metadata.get("tags", [])] == [code[0]]
-    assert all("remove_input" in c.metadata.get("tags", []) for c in code)
+    # every code cell is hidden in the document, or (JupyterLab's typeface) left out of it
+    assert all({"remove_input", "remove_cell"} & set(c.metadata.get("tags", [])) for c in code)
     assert nb.metadata.kernelspec.name == "python3"
     run = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook",
                           str(REPO / "notebooks" / "report.ipynb")],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     for name, kind in (("org_id", "str"), ("fiscal_year", "int"), ("data_dir", "str"),
-                       ("digits", "str"), ("report_date", "str")):
+                       ("digits", "str"), ("report_date", "str"), ("lab_fonts", "bool")):
         line = next(ln for ln in run.stdout.splitlines() if ln.strip().startswith(f"{name}:"))
         assert f"{name}: {kind}" in line
     assert "Buddhist Era" in run.stdout and "embedded default data" in run.stdout

@@ -56,7 +56,9 @@ def render_notebook(
     folder = Path(folder)
     failed_path = folder / failed
     with staged(folder) as stage:
-        nb = execute(Path(source), stage.temp(names["notebook"]), dict(parameters),
+        # lab_fonts: the notebooks' JupyterLab-only font cell has nothing to do in a document
+        nb = execute(Path(source), stage.temp(names["notebook"]),
+                     {**parameters, "lab_fonts": False},
                      failed=failed_path, what=what, kernel_name=kernel_name,
                      engine_name=engine_name, timeout=timeout)
         page = export_html(nb, title=title, digits=digits)
