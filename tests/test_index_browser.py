@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from _browser import ARTIFACTS, needs_browser, require_playwright
+from _fonts import assert_in_shipped_font
 from _html import parse
 from bs4 import BeautifulSoup
 
@@ -101,6 +102,12 @@ def test_the_index_lists_every_report_with_a_page_and_escapes_the_data(outputs: 
     first = entries[0]
     assert any(td.get_text() == first.name for td in soup.select("#reports td"))
     assert "๒๕๖๗" in soup.select_one("#reports tbody td.num").get_text()
+
+
+def test_index_pages_embed_the_shipped_font_and_use_no_character_beyond_it(
+        outputs: Path) -> None:
+    for page in [outputs / "index.html", *sorted(outputs.glob("*/index.html"))]:
+        assert_in_shipped_font(page.read_text(encoding="utf-8"))
 
 
 def test_one_index_per_year_with_links_from_its_folder(outputs: Path) -> None:
