@@ -37,6 +37,7 @@ bench: install
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/responses.py
 	$(BIN)/python bench/thaibreak.py
+	$(BIN)/python bench/cli_help.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

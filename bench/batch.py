@@ -27,9 +27,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from ita_analysis.batch import EXECUTORS, run_batch
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.engine import ENGINE_NAME
+from ita_analysis.batch.executors import EXECUTORS
+from ita_analysis.batch.run import run_batch
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.engine.warm import ENGINE_NAME
 
 
 def plan(n: int) -> dict[tuple[int, int], list[str]]:

@@ -29,20 +29,20 @@ from collections.abc import Callable
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ita_analysis import charts
-from ita_analysis import portfolio_charts as pc
-from ita_analysis.chart_style import WIDTH_IN, render
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.findings import analyse
-from ita_analysis.portfolio import analyse_portfolio
+from ita_analysis.analysis.findings import analyse
+from ita_analysis.analysis.portfolio import analyse_portfolio
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.present.charts import portfolio as pc
+from ita_analysis.present.charts import report as charts
+from ita_analysis.present.charts.style import WIDTH_IN, render
 
 COLD = """
 import time
 t0 = time.perf_counter()
-from ita_analysis import charts
-from ita_analysis.chart_style import WIDTH_IN, render
+from ita_analysis.present.charts import report as charts
+from ita_analysis.present.charts.style import WIDTH_IN, render
 from ita_analysis.dataset import load_dataset
-from ita_analysis.findings import analyse
+from ita_analysis.analysis.findings import analyse
 f = analyse(load_dataset(), "nongsaeng-prachinburi", 2565)
 t1 = time.perf_counter()
 charts.indicator_chart(f, "thai")

@@ -27,7 +27,7 @@ NATIONAL = 8303  # agencies assessed in fiscal 2565
 
 
 def _write_data(folder: Path, n: int, year: int) -> None:
-    from ita_analysis.synthetic import make_province
+    from ita_analysis.data.synthetic import make_province
 
     data = make_province(n_orgs=n, years=[year - 1, year], seed=2565)
     for name in ("organisations", "scores", "items", "published", "measures"):

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.report import browser
-from ita_analysis.report.render import render_report
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.render import browser
+from ita_analysis.render.report import render_report
 
 
 def _print_all(pages: list[Path], out: Path) -> tuple[float, int]:

@@ -45,10 +45,11 @@ import nbformat
 import papermill
 from nbconvert import HTMLExporter
 
-from ita_analysis.batch import EXECUTORS, Job, run_one
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.engine import ENGINE_NAME, shutdown_kernels
-from ita_analysis.report import render_report
+from ita_analysis.batch.executors import EXECUTORS
+from ita_analysis.batch.jobs import Job, run_one
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.documents.report import render_report
+from ita_analysis.engine.warm import ENGINE_NAME, shutdown_kernels
 
 REPORT_DATE = "2022-12-15"
 FRESH_ENGINE = "nbclient"  # papermill's own engine, named: a new kernel for every notebook

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from render import REPORT_DATE, floor_notebook, floor_once, report_once
 
-from ita_analysis.engine import ENGINE_NAME
-from ita_analysis.report.context import DEFAULT_ORG, DEFAULT_YEAR
-from ita_analysis.report.render import report_folder
+from ita_analysis.documents.report.context import DEFAULT_ORG, DEFAULT_YEAR
+from ita_analysis.engine.warm import ENGINE_NAME
+from ita_analysis.render.report import report_folder
 
 
 def main(argv: list[str] | None = None) -> int:

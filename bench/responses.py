@@ -35,15 +35,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ita_analysis.responses import (
+from ita_analysis.data.answers import (
     answers_to_long,
     check_answers,
     read_responses,
     score_answers,
     score_responses,
 )
+from ita_analysis.data.synthetic.responses import make_national_responses
 from ita_analysis.scoring import score_table
-from ita_analysis.synthetic_responses import make_national_responses
 
 
 def peak_mib() -> float:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ita_analysis.dataset import load_dataset
+from ita_analysis.data.dataset import load_dataset
+from ita_analysis.data.synthetic import make_national
 from ita_analysis.scoring import score_table
-from ita_analysis.synthetic import make_national
 
 
 def peak_mib() -> float:

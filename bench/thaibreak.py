@@ -1,4 +1,4 @@
-"""Benchmark: mark the Thai line breaks of a whole rendered report (ita_analysis.thaibreak).
+"""Benchmark: mark the Thai line breaks of a whole rendered report (ita_analysis.present.thaibreak).
 
 Renders the seed organisation's report with the command line a user runs (or reads one given
 with --html), takes its <body>, and times, in this fresh process:
@@ -29,7 +29,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ita_analysis import thaibreak
+from ita_analysis.present import thaibreak
 
 ORG, YEAR = "nongsaeng-prachinburi", 2565
 

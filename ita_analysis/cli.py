@@ -1,4 +1,7 @@
-"""The ``ita-analysis`` command: score and check ITA data from the shell.
+"""The ``ita-analysis`` command: every subcommand's options and what it runs.
+
+Only the standard library and the package's light modules load at start (``--help`` is quick);
+each command imports what it needs (pandas, papermill, nbconvert…) when it runs.
 
 Exit codes: 0 success (``check``: clean), 1 contradictions found, 2 invalid input or usage
 (or any other error that stopped the command: one line says what), 130 Ctrl-C, 143 SIGTERM,
@@ -14,16 +17,16 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from . import __version__
-from .dataset import Dataset, load_dataset
+from .engine import ENGINE_NAME
 from .errors import DataValidationError, ItaError, ParameterError, Problem, describe_os_error
-from .lifetime import Terminated, stop_signals
-from .reconcile import reconcile
-from .scoring import result_records, score_table
-from .thai import format_score
+from .lifetime import Terminated, stop_signals, usable_cores
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .data.dataset import Dataset
 
 EXIT_OK, EXIT_CONTRADICTIONS, EXIT_INVALID = 0, 1, 2
 
@@ -33,11 +36,22 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
                         help="data folder (default: the embedded default data)")
 
 
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from . import __version__
+
+        print(f"{parser.prog} {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ita-analysis",
         description="Score, check and report Thailand's ITA results (การประเมิน ITA).")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="show the program's version number and exit")
     sub = parser.add_subparsers(dest="command", required=True)
 
     score = sub.add_parser("score", help="score organisations: tools, overall, grade")
@@ -61,11 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report(sub)
     _add_portfolio(sub)
     _add_rules(sub)
-    from .batch import add_batch_parser
-    from .index import add_index_parser
-
-    add_batch_parser(sub)
-    add_index_parser(sub)
+    _add_batch(sub)
+    _add_index(sub)
     return parser
 
 
@@ -83,13 +94,17 @@ def _select(dataset: Dataset, year: int, org: str | None) -> pd.DataFrame:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from .data.dataset import load_dataset
+    from .scoring import result_records, score_table
+    from .thai import format_score
+
     answers = args.responses is not None or args.checklist is not None
     # with answers, --data (if given) names the organisations and fills the other indicators:
     # its scores need not hold the indicators the answers give
     dataset = load_dataset(args.data, every_indicator=not answers) \
         if args.data is not None or not answers else None
     if answers:
-        from .responses import dataset_with_answers
+        from .data.answers import dataset_with_answers
 
         dataset, scored = dataset_with_answers(dataset, args.responses, args.checklist)
         for f in scored.findings:
@@ -124,6 +139,10 @@ def _grade_cell(record: dict[str, object]) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .analysis.reconcile import reconcile
+    from .data.dataset import load_dataset
+    from .scoring import score_table
+
     try:
         dataset = load_dataset(args.data)
     except DataValidationError as exc:
@@ -164,26 +183,32 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
                         help="date printed in the preface, ISO (CE) (default: today)")
     report.add_argument("--pdf", action="store_true",
                         help="also print report.pdf (A4) with headless Chromium")
-    from .batch import add_engine_argument
-
-    add_engine_argument(report)
+    _add_engine(report)
     report.set_defaults(func=cmd_report)
 
 
+def _add_engine(parser: argparse.ArgumentParser) -> None:
+    """``--engine NAME``, for ``batch`` and ``report``."""
+    parser.add_argument("--engine", default=ENGINE_NAME, metavar="NAME",
+                        help=f"papermill engine that runs the notebook (default: {ENGINE_NAME}, "
+                             "a warm kernel reused from report to report; nbclient: "
+                             "papermill's own, a new kernel each report)")
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    from .batch import STALE_AFTER_S, clean_temps, fingerprint_summary
-    from .engine import check_engine, thread_kernels
-    from .index import write_indexes
-    from .report.context import check_parameters
-    from .report.render import render_report, report_folder  # papermill, nbconvert load here
-    from .tempfiles import check_out_dir
+    from .documents.index import write_indexes
+    from .documents.report.context import check_parameters
+    from .engine.warm import check_engine, thread_kernels
+    from .render.fingerprint import fingerprint_summary
+    from .render.outputs import STALE_AFTER_S, check_out_dir, remove_temps, report_folder
+    from .render.report import render_report  # nbconvert loads here, papermill when it runs
 
     check_engine(args.engine)
     check_out_dir(args.out)
     params, _ = check_parameters(args.org, args.year, args.data or "", args.digits, args.date)
     # what a killed run left in this report's folder (never a running process's files)
-    clean_temps([report_folder(args.out, params.fiscal_year, params.org_id)],
-                older_than=STALE_AFTER_S)
+    remove_temps([report_folder(args.out, params.fiscal_year, params.org_id)],
+                 older_than=STALE_AFTER_S)
     fingerprint = fingerprint_summary(args.org, args.year, data_dir=args.data,
                                       digits=args.digits, report_date=args.date, pdf=args.pdf)
     warm_before = {id(k) for k in thread_kernels() if k.running}
@@ -227,8 +252,8 @@ def _add_portfolio(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
-    from .portfolio_render import render_portfolio  # papermill and nbconvert load only here
-    from .tempfiles import check_out_dir
+    from .render.outputs import check_out_dir
+    from .render.portfolio import render_portfolio  # papermill and nbconvert load only here
 
     check_out_dir(args.out)
 
@@ -273,8 +298,8 @@ def _add_rules(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_rules_new(args: argparse.Namespace) -> int:
-    from .newyear import new_year, what_to_check
-    from .yearrules import resolve, summary_lines
+    from .rules.check import resolve, summary_lines
+    from .rules.newyear import new_year, what_to_check
 
     made = new_year(args.year, args.source, args.data, force=args.force)
     print(f"wrote {made.framework_file}")
@@ -292,8 +317,8 @@ def cmd_rules_new(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
-    from .framework import framework_path
-    from .yearrules import check_folder, folder_problems, record, summary_lines
+    from .rules.check import check_folder, folder_problems, record, summary_lines
+    from .rules.framework import framework_path
 
     folder = args.data
     if folder is not None and not Path(folder).is_dir():
@@ -315,6 +340,88 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     else:
         print("\n\n".join("\n".join(summary_lines(rules)) for rules in checked))
     return EXIT_INVALID if problems else EXIT_OK
+
+
+def _add_batch(sub: argparse._SubParsersAction) -> None:
+    batch = sub.add_parser(
+        "batch", help="render every matching organisation's report for a fiscal year",
+        description="Render the reports of every organisation with scores in a fiscal year "
+                    "(or those chosen) in worker processes; skip those whose inputs are "
+                    "unchanged; keep going past failures; write <out>/<year>/batch.json and "
+                    "the index. Exit 0: all done, 1: a report failed, 2: invalid input or "
+                    "another batch is running, 130/143: interrupted.")
+    batch.add_argument("--year", type=int, required=True,
+                       help="fiscal year, Buddhist Era (2567)")
+    batch.add_argument("--data", type=Path, default=None,
+                       help="data folder (default: the embedded default data)")
+    batch.add_argument("--out", type=Path, default=Path("outputs"),
+                       help="output folder (default: ./outputs)")
+    batch.add_argument("--province", action="append", default=[], metavar="P",
+                       help="only this province (repeatable; 'จังหวัด' may be left out)")
+    batch.add_argument("--org-type", action="append", default=[], metavar="T",
+                       help="only this organisation type (repeatable)")
+    batch.add_argument("--org", nargs="+", action="extend", default=[], metavar="ID",
+                       help="only these organisations (org_id)")
+    batch.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help=f"worker processes, or workers of the local Dask cluster "
+                            f"(default: the number of cores, {usable_cores()})")
+    batch.add_argument("--force", action="store_true",
+                       help="render every report, even those whose inputs are unchanged")
+    batch.add_argument("--pdf", action="store_true",
+                       help="also print report.pdf (A4) with headless Chromium")
+    batch.add_argument("--digits", default="thai", choices=("thai", "arabic"),
+                       help="digits of every number and year (default: thai)")
+    batch.add_argument("--date", default="", metavar="YYYY-MM-DD",
+                       help="date printed in the preface, ISO (CE) (default: the run date)")
+    batch.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
+                       help="longest a notebook cell may run (default: 600)")
+    batch.add_argument("--notebook", type=Path, default=None, metavar="FILE",
+                       help="a customised report notebook (default: the package's)")
+    _add_engine(batch)
+    batch.add_argument("--executor", default="process", choices=("dask", "process"),
+                       help="process: worker processes on this machine (default); dask: a "
+                            "Dask cluster (dask.distributed), local unless --scheduler")
+    batch.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="with --executor dask: the scheduler of a running cluster "
+                            "(tcp://host:8786); its workers must reach --data, --out and "
+                            "--notebook at the same paths (shared storage)")
+    batch.set_defaults(func=cmd_batch)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch.run import run_batch
+
+    try:
+        outcome = run_batch(
+            args.year, data_dir=args.data, out_dir=args.out, provinces=args.province,
+            org_types=args.org_type, orgs=args.org, jobs=args.jobs, force=args.force,
+            pdf=args.pdf, digits=args.digits, report_date=args.date, notebook=args.notebook,
+            engine_name=args.engine, timeout=args.timeout, executor=args.executor,
+            scheduler=args.scheduler)
+    except KeyboardInterrupt:  # Ctrl-C while the data was still being read: nothing written
+        print("ita-analysis: interrupted before any report was started", file=sys.stderr)
+        return 128 + signal.SIGINT
+    return outcome.exit_status
+
+
+def _add_index(sub: argparse._SubParsersAction) -> None:
+    index = sub.add_parser(
+        "index", help="rewrite the index of every report in an output folder",
+        description="Write <out>/index.html and <out>/<year>/index.html from the summary.json "
+                    "files under <out> (batch and report do this themselves).")
+    index.add_argument("--out", type=Path, default=Path("outputs"),
+                       help="output folder (default: ./outputs)")
+    index.add_argument("--digits", default="thai", choices=("thai", "arabic"),
+                       help="digits of every number and year (default: thai)")
+    index.set_defaults(func=cmd_index)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .documents.index import write_indexes
+
+    for path in write_indexes(args.out, digits=args.digits):
+        print(path)
+    return EXIT_OK
 
 
 def _say(text: str) -> None:

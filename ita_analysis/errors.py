@@ -96,6 +96,10 @@ class ParameterError(ItaError):
     """A report or command parameter is wrong (unknown organisation, bad option)."""
 
 
+class ReportError(ItaError):
+    """A document could not be made (its notebook failed, or writing or printing failed)."""
+
+
 def describe_os_error(exc: OSError) -> str:
     """An operating-system error in words a user acts on: the reason and, where known, the
     path (``No space left on device: outputs/2567/index.html``)."""

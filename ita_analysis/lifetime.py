@@ -121,6 +121,14 @@ def _watch(pid: int, signum: int) -> None:
     _stop_self(signum)
 
 
+def usable_cores() -> int:
+    """How many cores this process may run on (its CPU affinity), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
 def die_with_parent(pid: int, signum: int = signal.SIGTERM) -> None:
     """Have ``signum`` sent to this process when its parent, or process ``pid`` (the one it
     works for), ends; at once if ``pid`` has ended already."""

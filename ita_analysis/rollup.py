@@ -20,8 +20,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from .framework import Framework
 from .rounding import to_fraction
+from .rules.framework import Framework
 
 __all__ = ["Rollup", "SubIndicatorScore", "rollup", "rollup_arrays"]
 

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import ItaError
-from .framework import Framework, assign_grades, load_framework
 from .rounding import MICRO, hundredths_half_up, round2, to_scaled
+from .rules.framework import Framework, assign_grades, load_framework
 
 KEY = ["org_id", "fiscal_year"]
 SCORE_COLUMNS = ["org_id", "fiscal_year", "indicator", "score"]

@@ -27,8 +27,8 @@ from pythainlp.util import (
 )
 from pythainlp.util.date import thai_abbr_months, thai_full_months
 
-from ita_analysis.errors import ParameterError
-from ita_analysis.rounding import DISPLAY_DECIMALS, round_half_up, to_fraction
+from .errors import ParameterError
+from .rounding import DISPLAY_DECIMALS, round_half_up, to_fraction
 
 __all__ = [
     "BE_OFFSET",
@@ -40,6 +40,7 @@ __all__ = [
     "apply_digits",
     "be_to_ce",
     "ce_to_be",
+    "ce_year_hint",
     "check_digits",
     "fiscal_year_bounds",
     "fiscal_year_label",
@@ -60,8 +61,9 @@ Digits = Literal["thai", "arabic"]
 _DIGIT_CHOICES: tuple[str, ...] = get_args(Digits)
 
 BE_OFFSET = 543  # Buddhist Era year = Christian Era year + 543
-# Years below this are taken to be CE years typed by mistake (BE 2400 = CE 1857).
-MIN_BE_YEAR = 2400
+MIN_BE_YEAR = 2400  # the earliest year read as Buddhist Era (BE 2400 = CE 1857)
+# A year in this range is a Christian Era year typed where a Buddhist Era one belongs.
+CE_YEARS = range(1900, MIN_BE_YEAR)
 MAX_BE_YEAR = 9999  # four-digit years only, so that every year parses back
 MISSING = "–"  # en dash, printed in place of a missing figure
 MINUS = "\u2212"  # the minus sign of a negative figure
@@ -243,17 +245,26 @@ def be_to_ce(year: int) -> int:
     return operator.index(year) - BE_OFFSET
 
 
+def ce_year_hint(year: int, *, short: bool = False) -> str:
+    """What to say of a year that looks like a Christian Era year typed where a Buddhist Era
+    one belongs ("" for any other year): the one rule (``CE_YEARS``) and its words, for prose,
+    or ``short`` for a cell's expectation ("2022 looks like a Christian Era year (BE 2565)")."""
+    if year not in CE_YEARS:
+        return ""
+    if short:
+        return f"{year} looks like a Christian Era year (BE {year + BE_OFFSET})"
+    return (f"{year} looks like a Christian Era (CE) year; add 543 for the Buddhist Era year "
+            f"({year + BE_OFFSET})")
+
+
 def _check_be_year(year_be: int) -> int:
     """Refuse years that are surely not BE, chiefly CE years passed by mistake."""
     if isinstance(year_be, bool):
         raise TypeError(f"expected a Buddhist Era year, got the boolean {year_be!r}")
     year = operator.index(year_be)
-    if year < MIN_BE_YEAR:
-        raise ValueError(
-            f"year {year} looks like a Christian Era (CE) year; "
-            f"add 543 for the Buddhist Era year (e.g. {year + BE_OFFSET})"
-        )
-    if year > MAX_BE_YEAR:
+    if hint := ce_year_hint(year):
+        raise ValueError(f"year {hint}")
+    if not MIN_BE_YEAR <= year <= MAX_BE_YEAR:
         raise ValueError(f"year {year} is not a four-digit Buddhist Era year")
     return year
 
@@ -301,12 +312,10 @@ def _parse_year(text: str, digits: str) -> int:
     if len(digits) != 4:
         raise _refusal(text, f"the year {digits} does not have four digits")
     year = int(digits)
+    if hint := ce_year_hint(year):
+        raise _refusal(text, f"the year {hint}")
     if year < MIN_BE_YEAR:
-        raise _refusal(
-            text,
-            f"the year {year} looks like a Christian Era (CE) year; "
-            f"add 543 for the Buddhist Era year ({year + BE_OFFSET})",
-        )
+        raise _refusal(text, f"the year {year} is not a Buddhist Era year")
     return year
 
 
@@ -391,8 +400,8 @@ def parse_document_date(text: str) -> date:
                              f"{DOCUMENT_DATE_EXPECTED}")
         year_be = int(named["year"])
         if year_be < MIN_BE_YEAR:
-            raise ValueError(f"{text!r}: a Thai date takes a Buddhist Era year "
-                             f"({year_be + BE_OFFSET}?)")
+            hint = ce_year_hint(year_be) or f"the year {year_be} is not a Buddhist Era year"
+            raise ValueError(f"{text!r}: a Thai date takes a Buddhist Era year; {hint}")
         try:
             value = date(be_to_ce(year_be), month, int(named["day"]))
         except ValueError as exc:

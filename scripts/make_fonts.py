@@ -3,7 +3,7 @@
     python scripts/make_fonts.py [--check]
 
 Subsets Sarabun regular and bold (``fontpkg-sarabun``) to ``SUBSET_RANGES`` of
-``ita_analysis.report.fonts`` and writes them as WOFF2 into ``ita_analysis/report/woff2/``.
+``ita_analysis.present.fonts`` and writes them as WOFF2 into ``ita_analysis/present/woff2/``.
 The output depends only on the font and fontTools: rerunning gives the same bytes. With
 ``--check``, writes nothing and exits 1 if a shipped file differs from what it would write.
 Run it after changing the ranges or upgrading the font, and commit the files.
@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run from a source tree without installing the package
     sys.path.insert(0, str(REPO))
 
-from ita_analysis.report.fonts import (  # noqa: E402
+from ita_analysis.present.fonts import (  # noqa: E402
     BASE_CODEPOINTS,
     WEIGHTS,
     shipped_file,

@@ -26,9 +26,10 @@ organisation type, any combination of them, or everyone in the data. Set the par
 next cell and run all cells (JupyterLab: *Run → Run All Cells*), or run it with papermill:
 `papermill notebooks/portfolio.ipynb out.ipynb -p fiscal_year 2567 -p district อำเภอ…`.
 `ita-analysis portfolio --year YEAR [--province P] [--district D] [--org-type T]` runs it and
-renders the finished HTML document. Every cell calls `ita_analysis.portfolio_sections`; the code
-is hidden in the rendered document. Without `data_dir` the notebook reads the embedded
-**synthetic** demonstration province (invented data, never real results), and says so."""
+renders the finished HTML document. Every cell calls
+`ita_analysis.documents.portfolio.sections`; the code is hidden in the rendered document.
+Without `data_dir` the notebook reads the embedded **synthetic** demonstration province
+(invented data, never real results), and says so."""
 
 PARAMETERS = """\
 # Parameters: papermill replaces these values (papermill --help-notebook lists them).
@@ -44,7 +45,7 @@ generated_at: str = ""  # ISO time recorded as the run time in the annex (empty:
 SETUP = """\
 from IPython.display import HTML, display
 
-from ita_analysis import portfolio_sections as sections
+from ita_analysis.documents.portfolio import sections
 
 ctx = sections.build_context(fiscal_year=fiscal_year, data_dir=data_dir, province=province,
                              district=district, org_type=org_type, digits=digits,

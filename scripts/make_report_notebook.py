@@ -25,7 +25,7 @@ Set the parameters in the next cell and run all cells (JupyterLab: *Run → Run 
 or run it with papermill:
 `papermill notebooks/report.ipynb out.ipynb -p org_id ID -p fiscal_year 2565`.
 `ita-analysis report --org ID --year YEAR` runs it and renders the finished HTML document.
-Every cell calls `ita_analysis.report`; the code is hidden in the rendered document."""
+Every cell calls `ita_analysis.documents.report`; the code is hidden in the rendered document."""
 
 PARAMETERS = """\
 # Parameters: papermill replaces these values (papermill --help-notebook lists them).
@@ -40,7 +40,7 @@ generated_at: str = ""  # ISO time recorded as the run time in the annex (empty:
 SETUP = """\
 from IPython.display import HTML, display
 
-from ita_analysis.report import build_context, sections
+from ita_analysis.documents.report import build_context, sections
 
 ctx = build_context(org_id=org_id, fiscal_year=fiscal_year, data_dir=data_dir, digits=digits,
                     report_date=report_date, generated_at=generated_at)"""

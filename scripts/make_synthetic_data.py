@@ -3,7 +3,7 @@
     python scripts/make_synthetic_data.py [--out data/synthetic] [--seed 2565]
 
 The files are organisations.csv, scores.csv, items.csv, published.csv and measures.csv, made
-by ``ita_analysis.synthetic.make_province``. The output depends only on the seed: rerunning
+by ``ita_analysis.data.synthetic.make_province``. The output depends only on the seed: rerunning
 gives byte-identical files (no dates or paths are written into them).
 """
 
@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run from a source tree without installing the package
     sys.path.insert(0, str(REPO))
 
-from ita_analysis.synthetic import DEFAULT_SEED, SyntheticData, make_province  # noqa: E402
+from ita_analysis.data.synthetic import DEFAULT_SEED, SyntheticData, make_province  # noqa: E402
 
 DEFAULT_OUT = REPO / "data" / "synthetic"
 FILES = ("organisations", "scores", "items", "published", "measures")
@@ -45,7 +45,7 @@ def readme(data: SyntheticData, seed: int) -> str:
         "## How it was made / วิธีสร้าง",
         "",
         f"Made by `scripts/make_synthetic_data.py --seed {seed}` with",
-        f"`ita_analysis.synthetic.make_province(seed={seed})`. Rerunning the script with the",
+        f"`ita_analysis.data.synthetic.make_province(seed={seed})`. Rerunning the script with the",
         "same seed rewrites these files byte for byte.",
         "",
         f"สร้างโดย `scripts/make_synthetic_data.py --seed {seed}` เมื่อสั่งซ้ำด้วย seed เดิม",

@@ -7,7 +7,7 @@
 - ``report-pdf-results.png`` and ``report-pdf-measures.png``: two pages of the printed PDF
   (the results table, and the measures proposed for the year after), as poppler draws them.
 
-Uses the package's own Chromium machinery (``ita_analysis.report.browser``) and Debian's
+Uses the package's own Chromium machinery (``ita_analysis.render.browser``) and Debian's
 ``pdftoppm``; the report date is fixed so that the pictures only change when the document
 does.
 """
@@ -21,8 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ita_analysis.report.browser import CHROMIUM, chromium_page
-from ita_analysis.report.render import render_report
+from ita_analysis.render.browser import CHROMIUM, chromium_page
+from ita_analysis.render.report import render_report
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "img"
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         files = render_report(out_dir=tmp, report_date="2022-12-15", pdf=True)
         _shot(files.html, args.out / "report-seed.png", 1200, 1500)
         _shot(files.html, args.out / "report-phone.png", 390, 1400)
-        from ita_analysis.report.browser import section_pages
+        from ita_analysis.render.browser import section_pages
 
         assert files.pdf is not None
         where = section_pages(files.pdf.read_bytes())

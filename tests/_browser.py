@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ita_analysis.report.browser import CHROMIUM, chromium_page
+from ita_analysis.render.browser import CHROMIUM, chromium_page
 
 REQUIRED = os.environ.get("ITA_REQUIRE_BROWSER") == "1"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

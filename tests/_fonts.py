@@ -17,7 +17,7 @@ from functools import cache
 
 from fontTools.ttLib import TTFont
 
-from ita_analysis.report.fonts import WEIGHTS, shipped_file
+from ita_analysis.present.fonts import WEIGHTS, shipped_file
 
 _STYLE = re.compile(r"<style\b.*?</style>", re.DOTALL | re.IGNORECASE)
 

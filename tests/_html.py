@@ -1,7 +1,7 @@
 """Parse a rendered page as a reader reads its text.
 
-Documents mark where Thai lines may break with ``<wbr>`` (ita_analysis.thaibreak): markup that
-adds no text. BeautifulSoup would keep the text on each side as a separate string, and
+Documents mark where Thai lines may break with ``<wbr>`` (ita_analysis.present.thaibreak):
+markup that adds no text. BeautifulSoup would keep the text on each side as a separate string, and
 ``get_text(" ")`` would put a space inside words ("การใช้ งบประมาณ"), so the markers go first.
 """
 

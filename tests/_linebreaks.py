@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ita_analysis.thaibreak import KEEP_MAX, ita_terms, segment, spacing_length
+from ita_analysis.present.thaibreak import KEEP_MAX, ita_terms, segment, spacing_length
 
 SEPARATOR = "\u2029"
 

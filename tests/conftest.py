@@ -15,8 +15,8 @@ import pytest
 from _html import parse
 from bs4 import BeautifulSoup
 
-from ita_analysis.dataset import default_data_dir, load_dataset, synthetic_data_dir
-from ita_analysis.report.render import ReportFiles, render_report
+from ita_analysis.data.dataset import default_data_dir, load_dataset, synthetic_data_dir
+from ita_analysis.render.report import ReportFiles, render_report
 from ita_analysis.scoring import score_table
 
 SEED_ORG, SEED_YEAR = "nongsaeng-prachinburi", 2565

@@ -33,19 +33,15 @@ import pandas as pd
 import pytest
 from _html import parse
 
-from ita_analysis.batch import (
-    BatchLockedError,
-    Fingerprints,
-    batch_lock,
-    clean_temps,
-    combine,
-    select_orgs,
-)
+from ita_analysis.analysis.scope import select_orgs
+from ita_analysis.batch.lock import BatchLockedError, batch_lock
 from ita_analysis.cli import main
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.engine import warm_kernels
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.engine.warm import warm_kernels
 from ita_analysis.errors import ParameterError
-from ita_analysis.report.render import STAGING_TEMP, notebook_path
+from ita_analysis.render.fingerprint import Fingerprints, combine
+from ita_analysis.render.outputs import TEMP_NAME, remove_temps
+from ita_analysis.render.report import notebook_path
 
 YEAR = 2567
 DATE = "2024-03-01"
@@ -203,7 +199,7 @@ def statuses(out: Path) -> dict[str, str]:
 
 
 def temp_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if STAGING_TEMP.match(p.name)]
+    return [p for p in root.rglob("*") if TEMP_NAME.match(p.name)]
 
 
 def indexed(page: Path) -> list[str]:
@@ -465,9 +461,9 @@ def test_leftover_temporary_files_are_removed_at_the_start(tmp_path: Path) -> No
     for path in (old, new, keep):
         path.write_text("x", encoding="utf-8")
     os.utime(old, (time.time() - 3600, time.time() - 3600))
-    assert clean_temps([folder], older_than=60) == [old]
+    assert remove_temps([folder], older_than=60) == [old]
     assert sorted(p.name for p in folder.iterdir()) == sorted([new.name, keep.name])
-    assert clean_temps([folder]) == [new]
+    assert remove_temps([folder]) == [new]
     assert [p.name for p in folder.iterdir()] == ["report.html"]
 
 
@@ -594,7 +590,7 @@ def test_org_ids_that_are_paths_and_a_zero_timeout_are_refused_before_anything(
 
 def test_leftovers_of_killed_writers_go_at_once_and_a_live_writers_files_stay(
         tmp_path: Path) -> None:
-    from ita_analysis.tempfiles import temp_path
+    from ita_analysis.render.outputs import temp_path
 
     folder = tmp_path / str(YEAR) / "org-a"
     folder.mkdir(parents=True)
@@ -605,7 +601,7 @@ def test_leftovers_of_killed_writers_go_at_once_and_a_live_writers_files_stay(
     live = temp_path(folder / "summary.json")  # this process: a concurrent, running writer
     for path in (dead, live):
         path.write_text("x", encoding="utf-8")
-    assert clean_temps([folder], older_than=3600) == [dead]
+    assert remove_temps([folder], older_than=3600) == [dead]
     assert [p.name for p in folder.iterdir()] == [live.name]
 
 
@@ -613,7 +609,7 @@ def test_leftovers_of_killed_writers_go_at_once_and_a_live_writers_files_stay(
 def test_an_interrupted_batch_removes_only_what_it_made(tmp_path: Path, signum: int) -> None:
     """A concurrent ``report``'s temporary file in a report folder, and a folder that was
     there before, survive the batch's clean-up; the batch's own leftovers do not."""
-    from ita_analysis.tempfiles import temp_path
+    from ita_analysis.render.outputs import temp_path
 
     orgs = _orgs(3)
     data = small_province(tmp_path / "data", orgs)

@@ -19,7 +19,7 @@ from test_batch import (
     statuses,
 )
 
-from ita_analysis.dataset import load_dataset
+from ita_analysis.data.dataset import load_dataset
 
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None
                                 and not Path("/usr/bin/chromium").exists(),

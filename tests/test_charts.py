@@ -1,4 +1,5 @@
-"""Tests for ita_analysis.charts: Sarabun, deterministic bytes, valid inline SVG, size budget.
+"""Tests for ita_analysis.present.charts.report: Sarabun, deterministic bytes, valid inline SVG,
+size budget.
 
 Matplotlib writes each text it draws as an XML comment before the glyph paths, which lets
 these tests read what a chart says although the glyphs themselves are paths.
@@ -17,8 +18,10 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from ita_analysis import charts
-from ita_analysis.charts import (
+from ita_analysis.analysis.findings import Findings, analyse
+from ita_analysis.data.dataset import load_dataset
+from ita_analysis.present.charts import report as charts
+from ita_analysis.present.charts.report import (
     ChartError,
     chart_style,
     fail_on_missing_glyphs,
@@ -28,8 +31,6 @@ from ita_analysis.charts import (
     register_fonts,
     tool_chart,
 )
-from ita_analysis.dataset import load_dataset
-from ita_analysis.findings import Findings, analyse
 from ita_analysis.thai import apply_digits, format_score
 
 BUDGET = 60 * 1024  # bytes per chart: the whole report must stay under 300 KiB
@@ -232,7 +233,7 @@ def _history(first_year: int, rows: list[tuple[float, float, float, float]]) -> 
 
 @pytest.fixture(scope="module")
 def synthetic():
-    from ita_analysis.dataset import synthetic_data_dir
+    from ita_analysis.data.dataset import synthetic_data_dir
 
     return load_dataset(synthetic_data_dir())
 

@@ -331,10 +331,11 @@ def test_responses_missing_or_a_folder_is_a_one_line_problem(tmp_path):
 _EARLY_FAILURE = ("import sys\n"
                   "from unittest import mock\n"
                   "from ita_analysis import cli\n"
-                  "from ita_analysis.report import render\n"
+                  "from ita_analysis.errors import ReportError\n"
+                  "from ita_analysis.render import document\n"
                   "def fail(folder):\n"
-                  "    raise render.ReportError('the output folder went away')\n"
-                  "with mock.patch.object(render, '_staged', side_effect=fail):\n"
+                  "    raise ReportError('the output folder went away')\n"
+                  "with mock.patch.object(document, 'staged', side_effect=fail):\n"
                   "    sys.exit(cli.main(['report', '--org', 'nongsaeng-prachinburi',\n"
                   "                       '--year', '2565', '--out', sys.argv[1]]))\n")
 

@@ -13,7 +13,7 @@ from _browser import needs_browser, require_playwright
 from _linebreaks import line_break_problems, measure_lines
 from conftest import Document
 
-from ita_analysis.report.browser import chromium_page
+from ita_analysis.render.browser import chromium_page
 
 pytestmark = [needs_browser]
 require_playwright()
@@ -127,8 +127,8 @@ def test_every_line_holds_its_marks_in_print(doc: Document) -> None:
 def other_pages(documents: dict[str, Document],
                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """The portfolio of the synthetic province (and its annex) and the index of a report."""
-    from ita_analysis.index import write_indexes
-    from ita_analysis.portfolio_render import render_portfolio
+    from ita_analysis.documents.index import write_indexes
+    from ita_analysis.render.portfolio import render_portfolio
 
     out = tmp_path_factory.mktemp("portfolio")
     portfolio = render_portfolio(2566, out_dir=out)

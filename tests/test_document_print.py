@@ -16,8 +16,8 @@ from _browser import needs_browser, require_playwright
 from _pdf import pages, require_poppler, stray_ink
 from conftest import Document
 
-from ita_analysis.report.browser import print_pdf
-from ita_analysis.report.context import SECTION_TITLES, build_context
+from ita_analysis.documents.report.context import SECTION_TITLES, build_context
+from ita_analysis.render.browser import print_pdf
 from ita_analysis.thai import to_arabic_digits
 
 pytestmark = [needs_browser]

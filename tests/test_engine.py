@@ -22,11 +22,12 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from ita_analysis import engine
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.engine import ENGINE_NAME, shutdown_kernels, warm_kernel, warm_kernels
-from ita_analysis.report import render as render_module
-from ita_analysis.report.render import export_html, notebook_path, render_report
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.engine import warm as engine
+from ita_analysis.engine.warm import ENGINE_NAME, shutdown_kernels, warm_kernel, warm_kernels
+from ita_analysis.render import record as render_module
+from ita_analysis.render.convert import export_html
+from ita_analysis.render.report import notebook_path, render_report
 
 REPORT_DATE = "2024-12-15"  # after every fiscal year these reports are of began
 RUN_TIME = "2024-12-15T10:30:00+07:00"

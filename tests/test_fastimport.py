@@ -25,7 +25,7 @@ def _python(tmp: Path, code: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_renderer_imports_jsonschema_without_rfc3987_syntax(tmp_path: Path) -> None:
     run = _python(tmp_path, """
-        import ita_analysis.report.render
+        import ita_analysis.render.report
         import jsonschema, nbformat, papermill, nbconvert
         assert "rfc3987_syntax" not in sys.modules
         try:
@@ -39,7 +39,8 @@ def test_the_renderer_imports_jsonschema_without_rfc3987_syntax(tmp_path: Path) 
 
 def test_without_the_renderer_jsonschema_is_untouched(tmp_path: Path) -> None:
     run = _python(tmp_path, """
-        import ita_analysis.report, ita_analysis.charts  # what a report kernel imports
+        # what a report kernel imports
+        import ita_analysis.documents.report, ita_analysis.present.charts.report
         assert "jsonschema" not in sys.modules
         try:
             import jsonschema

@@ -1,4 +1,5 @@
-"""Tests for ita_analysis.findings and ita_analysis.reconcile on a small hand-made data folder.
+"""Tests for ita_analysis.analysis.findings and ita_analysis.analysis.reconcile on a small hand-made
+data folder.
 
 Four invented organisations in two provinces and of two types, fiscal years 2564 and 2565.
 Every expected value is worked out by hand in the comments.
@@ -17,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from ita_analysis.dataset import load_dataset
+from ita_analysis.analysis.findings import analyse
+from ita_analysis.analysis.reconcile import reconcile
+from ita_analysis.data.dataset import load_dataset
 from ita_analysis.errors import ItaError, ParameterError
-from ita_analysis.findings import analyse
-from ita_analysis.reconcile import reconcile
 from ita_analysis.scoring import score_table
 
 SAO, TMN = "องค์การบริหารส่วนตำบล", "เทศบาลตำบล"

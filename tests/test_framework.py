@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from ita_analysis.errors import FrameworkError, ItaError, UnknownFiscalYearError
-from ita_analysis.framework import (
+from ita_analysis.rules.framework import (
     available_years,
     framework_path,
     load_framework,

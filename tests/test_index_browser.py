@@ -20,8 +20,8 @@ from _fonts import assert_in_shipped_font
 from _html import parse
 from bs4 import BeautifulSoup
 
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.index import CACHE_NAME, collect, write_indexes
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.documents.index import CACHE_NAME, collect, write_indexes
 from ita_analysis.scoring import score_table
 from ita_analysis.thai import to_thai_digits
 
@@ -178,7 +178,7 @@ def _column(page: object, index: int) -> list[str]:
 @needs_browser
 def test_headers_sort_and_the_filters_hide_rows_in_chromium(outputs: Path) -> None:
     require_playwright()
-    from ita_analysis.report.browser import chromium_page
+    from ita_analysis.render.browser import chromium_page
 
     entries = collect(outputs)
     with chromium_page(outputs / "index.html", width=1300, height=900) as (page, log):

@@ -1,4 +1,4 @@
-"""The label a document prints (ita_analysis.labels), and check's view of a published one.
+"""The label a document prints (ita_analysis.present.labels), and check's view of a published one.
 
 Each case is worked by hand from the bands in the framework files:
 
@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from ita_analysis.dataset import load_dataset
+from ita_analysis.analysis.findings import analyse
+from ita_analysis.analysis.reconcile import reconcile
+from ita_analysis.data.dataset import load_dataset
 from ita_analysis.errors import DataValidationError
-from ita_analysis.findings import analyse
-from ita_analysis.framework import load_framework
-from ita_analysis.labels import NO_CONFIRMED_BAND_TH, choose_label, result_text
-from ita_analysis.reconcile import reconcile
+from ita_analysis.present.labels import NO_CONFIRMED_BAND_TH, choose_label, result_text
+from ita_analysis.rules.framework import load_framework
 from ita_analysis.scoring import score_table
 
 TOOLS = {"IIT": range(1, 6), "EIT": range(6, 9), "OIT": range(9, 11)}

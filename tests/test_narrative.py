@@ -1,4 +1,4 @@
-"""Tests for ita_analysis.narrative, on the seed organisation and hand-made variants of it.
+"""Tests for ita_analysis.present.narrative, on the seed organisation and hand-made variants of it.
 
 The seed analysis (องค์การบริหารส่วนตำบลหนองแสง, 2565) named its strongest indicators
 "ตัวชี้วัดที่ ๑, ๒, ๓" when they are 1, 3 and 9, and printed EIT 90.09 and OIT 100.00 when its
@@ -12,9 +12,10 @@ import re
 
 import pytest
 
-from ita_analysis.dataset import load_dataset
-from ita_analysis.findings import Change, Findings, PeerRank, analyse
-from ita_analysis.narrative import (
+from ita_analysis.analysis.findings import Change, Findings, PeerRank, analyse
+from ita_analysis.analysis.reconcile import Finding
+from ita_analysis.data.dataset import load_dataset
+from ita_analysis.present.narrative import (
     change_text,
     grade_phrase,
     indicator_label,
@@ -26,7 +27,6 @@ from ita_analysis.narrative import (
     tool_text,
     weakest_detail_text,
 )
-from ita_analysis.reconcile import Finding
 from ita_analysis.thai import apply_digits
 
 ORG = "องค์การบริหารส่วนตำบลหนองแสง"

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from _html import parse
 
+from ita_analysis.analysis.findings import analyse
+from ita_analysis.analysis.portfolio import Scope, analyse_portfolio
 from ita_analysis.cli import main
-from ita_analysis.dataset import default_data_dir, load_dataset, synthetic_data_dir
-from ita_analysis.findings import analyse
-from ita_analysis.narrative import national_text
-from ita_analysis.national import NationalError, national_figures, reported
-from ita_analysis.portfolio import Scope, analyse_portfolio
-from ita_analysis.report import build_context, sections
+from ita_analysis.data.dataset import default_data_dir, load_dataset, synthetic_data_dir
+from ita_analysis.documents.report import build_context, sections
+from ita_analysis.present.narrative import national_text
+from ita_analysis.rules.national import NationalError, national_figures, reported
 
 ORG = "nongsaeng-prachinburi"
 

@@ -34,13 +34,7 @@ from _fonts import assert_in_shipped_font
 from _html import parse
 from bs4 import BeautifulSoup
 
-from ita_analysis import portfolio_charts as pc
-from ita_analysis import portfolio_sections
-from ita_analysis.chart_style import chart_style
-from ita_analysis.cli import main
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.errors import ParameterError
-from ita_analysis.portfolio import (
+from ita_analysis.analysis.portfolio import (
     SLUG,
     HeatMap,
     Portfolio,
@@ -50,8 +44,14 @@ from ita_analysis.portfolio import (
     resolve_scope,
     short_name,
 )
-from ita_analysis.portfolio_render import notebook_path, portfolio_stem, render_portfolio
-from ita_analysis.report.render import ReportError, export_html
+from ita_analysis.cli import main
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.documents.portfolio import sections as portfolio_sections
+from ita_analysis.errors import ParameterError, ReportError
+from ita_analysis.present.charts import portfolio as pc
+from ita_analysis.present.charts.style import chart_style
+from ita_analysis.render.convert import export_html
+from ita_analysis.render.portfolio import notebook_path, portfolio_stem, render_portfolio
 from ita_analysis.scoring import score_table
 from ita_analysis.thai import format_int, to_arabic_digits
 
@@ -227,7 +227,7 @@ def test_narrower_scopes_select_their_organisations(tiny: Path) -> None:
 def test_synthetic_province_portfolio_agrees_with_the_report_peer_figures() -> None:
     """The group mean, share at target and ranks are those a single report's peers table
     prints for the same province (findings.PeerRank)."""
-    from ita_analysis.findings import analyse
+    from ita_analysis.analysis.findings import analyse
 
     ds = load_dataset(synthetic_data_dir())
     table = score_table(ds.scores)
@@ -598,7 +598,7 @@ def test_the_annex_and_summary_record_what_made_the_document(synthetic_all: Rend
     footer = synthetic_all.text(synthetic_all.annex.select_one("#annex-run"))
     assert ds_digest_free(synthetic_all.text(synthetic_all.soup.select_one("#sec-colophon")))
     ds = load_dataset(synthetic_data_dir())
-    assert ds.digest in footer and "ita_analysis/frameworks/2567.yaml" in footer
+    assert ds.digest in footer and "ita_analysis/rules/frameworks/2567.yaml" in footer
     assert "fiscal_year=2567" in footer and "digits=thai" in footer
     s = synthetic_all.summary
     assert s["schema"] == "ita-analysis/portfolio-summary/1"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from _browser import ARTIFACTS, drawn_fonts, needs_browser, require_playwright
 
-from ita_analysis.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.portfolio import analyse_portfolio
-from ita_analysis.portfolio_render import render_portfolio
-from ita_analysis.report.browser import chromium_page
+from ita_analysis.analysis.portfolio import analyse_portfolio
+from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
+from ita_analysis.render.browser import chromium_page
+from ita_analysis.render.portfolio import render_portfolio
 from ita_analysis.thai import to_arabic_digits
 
 pytestmark = [needs_browser]

@@ -27,8 +27,8 @@ import pytest
 import yaml
 
 from ita_analysis.cli import main
-from ita_analysis.framework import framework_path, load_framework
 from ita_analysis.rounding import round_half_up
+from ita_analysis.rules.framework import framework_path, load_framework
 from ita_analysis.scoring import score_one
 
 ORG = "phichit-agency"

@@ -13,18 +13,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ita_analysis.dataset import load_dataset
+from ita_analysis.analysis.findings import Findings, analyse
+from ita_analysis.data.dataset import load_dataset
 from ita_analysis.errors import ItaError
-from ita_analysis.findings import Findings, analyse
-from ita_analysis.framework import available_years as framework_years
-from ita_analysis.framework import load_framework
-from ita_analysis.recommend import (
+from ita_analysis.present.advice import recommendations
+from ita_analysis.rules.framework import available_years as framework_years
+from ita_analysis.rules.framework import load_framework
+from ita_analysis.rules.library import (
     RecommendationError,
     available_years,
     load_recommendations,
     load_recommendations_file,
     recommendation_path,
-    recommendations,
 )
 
 BANDS = ("below_target", "meets_target", "excellent")
@@ -276,7 +276,7 @@ def test_indicator_keys_written_as_text_override_numbers(lib_dir):
 @pytest.mark.parametrize("year", [2565, 2566])
 def test_every_item_of_a_years_list_has_its_own_action(year: int) -> None:
     """Issue 10: every OIT item short of full marks gets a concrete action of its own."""
-    from ita_analysis.framework import load_framework
+    from ita_analysis.rules.framework import load_framework
 
     lib = load_recommendations(year)
     codes = list(load_framework(year).items)

@@ -24,14 +24,16 @@ from _html import parse
 from bs4 import BeautifulSoup
 
 from ita_analysis import __version__
+from ita_analysis.analysis.findings import analyse
 from ita_analysis.cli import main
-from ita_analysis.dataset import default_data_dir, load_dataset, synthetic_data_dir
-from ita_analysis.errors import ParameterError
-from ita_analysis.findings import analyse
-from ita_analysis.report import render_report, sections
-from ita_analysis.report.context import build_context, check_parameters
-from ita_analysis.report.fonts import shipped_file
-from ita_analysis.report.render import ReportError, export_html, notebook_path, run_time
+from ita_analysis.data.dataset import default_data_dir, load_dataset, synthetic_data_dir
+from ita_analysis.documents.report import render_report, sections
+from ita_analysis.documents.report.context import build_context, check_parameters
+from ita_analysis.errors import ParameterError, ReportError
+from ita_analysis.present.fonts import shipped_file
+from ita_analysis.render.convert import export_html
+from ita_analysis.render.record import run_time
+from ita_analysis.render.report import notebook_path
 from ita_analysis.rounding import round_half_up
 from ita_analysis.scoring import indicator_column, rounded_column, score_table
 from ita_analysis.thai import to_arabic_digits
@@ -315,7 +317,7 @@ def test_preface_date_cover_and_annex_record_what_made_the_document(
         assert part in cover
     run = seed_thai.text(seed_thai.annex.select_one("#annex-run"))
     assert load_dataset().digest in run
-    assert "ita_analysis/frameworks/2565.yaml" in run
+    assert "ita_analysis/rules/frameworks/2565.yaml" in run
     assert "report_date=2022-12-15" in run and "digits=thai" in run
     assert seed_thai.annex.select_one("#annex-run time")["datetime"]
     # the public document ends with one line naming the program and its version
@@ -435,7 +437,7 @@ def test_a_failing_notebook_leaves_nothing_half_written(tmp_path: Path) -> None:
 
 def test_a_failure_after_papermill_removes_every_temporary_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ita_analysis.report.render as render
+    import ita_analysis.render.document as render
 
     def broken(*args: object, **kwargs: object) -> str:
         raise OSError("disk full while converting")
@@ -600,7 +602,7 @@ def test_documents_embed_the_shipped_font_and_use_no_character_beyond_it(
 def test_shipped_font_is_the_subset_of_its_ranges() -> None:
     from fontTools.ttLib import TTFont
 
-    from ita_analysis.report import fonts
+    from ita_analysis.present import fonts
 
     for weight in fonts.WEIGHTS:
         full = set(TTFont(fonts.font_file(weight)).getBestCmap())
@@ -617,7 +619,7 @@ def test_a_text_beyond_the_shipped_font_gets_a_subset_of_its_own() -> None:
 
     from fontTools.ttLib import TTFont
 
-    from ita_analysis.report import fonts
+    from ita_analysis.present import fonts
 
     shipped = fonts.font_face_css("องค์การบริหารส่วนตำบล ๙๘.๔๗ “ผ่านดี” – AA × −")
     assert shipped == fonts.font_face_css()

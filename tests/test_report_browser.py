@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from _browser import ARTIFACTS, drawn_fonts, needs_browser, require_playwright
 
-from ita_analysis.report.browser import chromium_page, print_pdf
-from ita_analysis.report.render import render_report
+from ita_analysis.render.browser import chromium_page, print_pdf
+from ita_analysis.render.report import render_report
 
 pytestmark = [needs_browser]
 require_playwright()

@@ -21,10 +21,7 @@ import pytest
 import yaml
 
 from ita_analysis.cli import main
-from ita_analysis.dataset import load_dataset
-from ita_analysis.errors import DataValidationError, FrameworkError, ItaError, ParameterError
-from ita_analysis.framework import load_framework, load_framework_file
-from ita_analysis.responses import (
+from ita_analysis.data.answers import (
     answers_from_frame,
     answers_to_long,
     check_answers,
@@ -36,8 +33,11 @@ from ita_analysis.responses import (
     score_answers,
     score_responses,
 )
+from ita_analysis.data.dataset import load_dataset
+from ita_analysis.data.synthetic.responses import make_national_responses
+from ita_analysis.errors import DataValidationError, FrameworkError, ItaError, ParameterError
+from ita_analysis.rules.framework import load_framework, load_framework_file
 from ita_analysis.scoring import result_records, score_table
-from ita_analysis.synthetic_responses import make_national_responses
 
 FW = load_framework(2565)
 HEADER = "org_id,fiscal_year,tool,respondent_id,question,answer\n"
@@ -87,7 +87,8 @@ def test_2565_question_lists():
     (lambda raw: raw.update(checklist_scale="four_level"), "not a yes_no scale"),
 ])
 def test_framework_refuses_broken_question_lists(tmp_path, edit, message):
-    source = Path(__file__).resolve().parents[1] / "ita_analysis" / "frameworks" / "2565.yaml"
+    source = (Path(__file__).resolve().parents[1] / "ita_analysis" / "rules" / "frameworks"
+              / "2565.yaml")
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     edit(raw)
     path = tmp_path / "2565.yaml"
@@ -235,8 +236,8 @@ def test_validation_reports_every_problem_with_row_numbers():
 
 
 def test_a_file_broken_throughout_lists_the_first_problems_and_counts_the_rest(monkeypatch):
+    import ita_analysis.data.answers.issues as responses
     import ita_analysis.errors as errors
-    import ita_analysis.responses as responses
 
     monkeypatch.setattr(responses, "MAX_LISTED_PROBLEMS", 3)
     monkeypatch.setattr(errors, "MAX_LISTED_PROBLEMS", 3)
@@ -601,7 +602,7 @@ def test_cli_answers_without_data_need_every_indicator(tmp_path):
 # -- a report from responses equals the report from the scores they give -----------------------
 
 def test_report_from_responses_equals_report_from_scores(tmp_path, small_set):
-    report = pytest.importorskip("ita_analysis.report")
+    report = pytest.importorskip("ita_analysis.documents.report")
     syn, long, checklist = small_set
     folder = tmp_path / "scores"
     folder.mkdir()
@@ -613,7 +614,7 @@ def test_report_from_responses_equals_report_from_scores(tmp_path, small_set):
     long.to_csv(responses, index=False)
     checklist.to_csv(oit, index=False)
 
-    from ita_analysis.findings import analyse
+    from ita_analysis.analysis.findings import analyse
 
     org = "syn-00003"
     from_scores = report.build_context(org, 2565, data_dir=folder, report_date="2022-12-15",

@@ -17,9 +17,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ita_analysis.framework import framework_path, load_framework, load_framework_file
 from ita_analysis.rollup import rollup, rollup_arrays
 from ita_analysis.rounding import round_half_up
+from ita_analysis.rules.framework import framework_path, load_framework, load_framework_file
 
 FW = load_framework(2565)
 ITEMS_9 = [f"O{n}" for n in range(1, 34)]

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ita_analysis.synthetic import (
+from ita_analysis.data.synthetic import (
     CONTRADICTION_COLUMNS,
     ITEM_COLUMNS,
     MEASURE_COLUMNS,

@@ -1,4 +1,4 @@
-"""Temporary files and output folders (``ita_analysis.tempfiles``): whole files or none, names
+"""Temporary files and output folders (``ita_analysis.render.outputs``): whole files or none, names
 that say whose they are, an output folder checked before anything runs."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from ita_analysis.errors import ParameterError
-from ita_analysis.tempfiles import (
+from ita_analysis.render.outputs import (
     TEMP_NAME,
     check_out_dir,
     host_id,
@@ -22,7 +22,7 @@ from ita_analysis.tempfiles import (
 
 WRITE_UNDER_LIMIT = ("import resource, sys\n"
                      "from pathlib import Path\n"
-                     "from ita_analysis.tempfiles import atomic_write_text\n"
+                     "from ita_analysis.render.outputs import atomic_write_text\n"
                      "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
                      "try:\n"
                      "    atomic_write_text(Path(sys.argv[1]), 'x' * 10_000)\n"
@@ -77,7 +77,7 @@ def test_an_out_folder_is_checked_before_anything_is_made(tmp_path):
 READ_ONLY_CHECK = ("import sys\n"
                    "from pathlib import Path\n"
                    "from ita_analysis.errors import ParameterError\n"
-                   "from ita_analysis.tempfiles import check_out_dir\n"
+                   "from ita_analysis.render.outputs import check_out_dir\n"
                    "try:\n"
                    "    check_out_dir(Path(sys.argv[1]) / 'out')\n"
                    "except ParameterError as exc:\n"

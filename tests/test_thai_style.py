@@ -14,7 +14,7 @@ from _html import parse
 from bs4 import BeautifulSoup
 from conftest import Document
 
-from ita_analysis.recommend import load_recommendations
+from ita_analysis.rules.library import load_recommendations
 
 NAMES = ("seed", "seed-arabic", "letter", "failing", "no-measures")
 THAI = "\u0e00-\u0e7f"

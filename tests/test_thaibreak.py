@@ -1,4 +1,4 @@
-"""Tests for ita_analysis.thaibreak: where Thai text may break, and the HTML that marks it.
+"""Tests for ita_analysis.present.thaibreak: where Thai text may break, and the HTML that marks it.
 
 Expected segmentations are worked out by hand from the rules (a break falls after a space or
 between two Thai words, never inside a term, a date, a number and its unit, before ๆ or a
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from ita_analysis.thaibreak import (
+from ita_analysis.present.thaibreak import (
     CLASS,
     CSS,
     KEEP_MAX,
@@ -78,7 +78,7 @@ def test_our_dictionary_segments_as_pythainlps_trie_does():
     from pythainlp.tokenize import word_tokenize
     from pythainlp.util import dict_trie
 
-    from ita_analysis.thaibreak import _dictionary, _tokens
+    from ita_analysis.present.thaibreak import _dictionary, _tokens
 
     trie = dict_trie(_dictionary().words)
     text = ("ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ ควรเผยแพร่"

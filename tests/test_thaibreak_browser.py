@@ -22,10 +22,10 @@ import yaml
 from _browser import ARTIFACTS, needs_browser, require_playwright
 from _linebreaks import line_break_problems, measure_lines
 
-from ita_analysis.dataset import load_dataset
-from ita_analysis.findings import analyse
-from ita_analysis.framework import load_framework
-from ita_analysis.narrative import (
+from ita_analysis.analysis.findings import analyse
+from ita_analysis.data.dataset import load_dataset
+from ita_analysis.present.fonts import font_face_css
+from ita_analysis.present.narrative import (
     change_text,
     overall_text,
     peers_text,
@@ -33,10 +33,10 @@ from ita_analysis.narrative import (
     tool_text,
     weakest_detail_text,
 )
-from ita_analysis.report.browser import CHROMIUM, chromium_page
-from ita_analysis.report.fonts import font_face_css
+from ita_analysis.present.thaibreak import CSS, wrap_html
+from ita_analysis.render.browser import CHROMIUM, chromium_page
+from ita_analysis.rules.framework import load_framework
 from ita_analysis.thai import apply_digits, fiscal_year_bounds, thai_date
-from ita_analysis.thaibreak import CSS, wrap_html
 
 pytestmark = [needs_browser]
 
@@ -131,7 +131,7 @@ def _keep(orgs: list[dict[str, str]]) -> list[str]:
 
 def _write_page(folder: Path, body: str, name: str) -> Path:
     css = resources.files("ita_analysis").joinpath(
-        "report/templates/ita_report/report.css").read_text(encoding="utf-8")
+        "templates/ita_report/report.css").read_text(encoding="utf-8")
     page = folder / name
     page.write_text(
         "<!DOCTYPE html><html lang=\"th\"><head><meta charset=\"utf-8\">"

@@ -18,15 +18,16 @@ import pytest
 import yaml
 from _html import parse
 
-from ita_analysis.batch import Fingerprints
+from ita_analysis.analysis.findings import analyse
+from ita_analysis.analysis.portfolio import Scope, analyse_portfolio
 from ita_analysis.cli import main
-from ita_analysis.dataset import default_data_dir, load_dataset
+from ita_analysis.data.dataset import default_data_dir, load_dataset
 from ita_analysis.errors import ParameterError
-from ita_analysis.findings import analyse
-from ita_analysis.framework import framework_path, load_framework
-from ita_analysis.newyear import new_year
-from ita_analysis.portfolio import Scope, analyse_portfolio
-from ita_analysis.recommend import load_recommendations, recommendations
+from ita_analysis.present.advice import recommendations
+from ita_analysis.render.fingerprint import Fingerprints
+from ita_analysis.rules.framework import framework_path, load_framework
+from ita_analysis.rules.library import load_recommendations
+from ita_analysis.rules.newyear import new_year
 
 ORG = "nongsaeng-prachinburi"
 # the seed's indicators: IIT 496.90 / 5 = 99.38, EIT 299.08 / 3 = 99.6933..., OIT 193.75 / 2 =
@@ -263,14 +264,14 @@ def test_a_data_folder_without_the_year_is_told_how_to_add_it(tmp_path: Path) ->
     assert "expected a fiscal year with a framework file (2562–2568, or the data folder's own " \
            "frameworks/2569.yaml)" in err
     with pytest.raises(ParameterError, match="rules new 2569 --from 2568"):
-        from ita_analysis.report.context import check_parameters
+        from ita_analysis.documents.report.context import check_parameters
 
         check_parameters(ORG, 2569, tmp_path / "data")
 
 
 def test_report_for_a_users_year_says_its_rules_are_unverified_copies(folder: Path,
                                                                        tmp_path: Path) -> None:
-    from ita_analysis.report.render import render_report
+    from ita_analysis.render.report import render_report
 
     files = render_report(ORG, 2569, data_dir=folder, out_dir=tmp_path / "out",
                           digits="arabic", report_date="2026-12-15")

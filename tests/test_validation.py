@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ita_analysis.dataset import default_data_dir, load_dataset, synthetic_data_dir
+from ita_analysis.data.dataset import default_data_dir, load_dataset, synthetic_data_dir
 from ita_analysis.errors import DataValidationError, ItaError, Problem
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -519,7 +519,7 @@ def test_a_million_bad_rows_list_ten_thousand_problems_and_count_the_rest(tmp_pa
 
 
 def test_an_unreadable_file_is_a_problem_not_a_traceback(tmp_path, monkeypatch):
-    import ita_analysis.tables as tables
+    import ita_analysis.data.tables.base as tables
 
     mm.write_folder(tmp_path, mm.base_tables())
     real_open = open

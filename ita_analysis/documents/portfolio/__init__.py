@@ -1,0 +1,1 @@
+"""The portfolio of a group of organisations: its parameters, context and sections."""

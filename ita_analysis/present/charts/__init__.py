@@ -1,0 +1,2 @@
+"""The charts: one style (``style``, ``labels``, ``layout``) for the report's and the
+portfolio's figures."""

@@ -1,0 +1,139 @@
+"""Render the portfolio notebook: check, run with papermill, convert with nbconvert, write.
+
+``render_portfolio`` checks every parameter first (no kernel starts for a wrong one), runs
+``notebooks/portfolio.ipynb`` through ``render.document.render_notebook`` (the report's papermill
+run, nbconvert template and all-or-nothing writes) and leaves, in ``<out>/<year>/``:
+
+- ``portfolio-<scope>.html``: the document, self-contained (Sarabun embedded, nothing fetched);
+- ``portfolio-<scope>-annex.html``: the internal annex (what made the document);
+- ``portfolio-<scope>.ipynb``: the executed notebook;
+- ``portfolio-<scope>.json``: what made it and every figure it shows (``Portfolio``).
+
+``<scope>`` is ``all`` or the ASCII slug of the filters (``Scope.slug``: transliterated place
+names and a hash of the exact filters, e.g. ``phanomphraiwan-nongphraiwan-ed6d23a5``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..analysis.portfolio import SLUG
+from ..documents.portfolio.sections import (
+    DEFAULT_YEAR,
+    PortfolioContext,
+    build_context,
+    check_parameters,
+)
+from ..documents.portfolio.sections import title as document_title
+from ..errors import ParameterError
+from ..rules.check import record, resolve
+from .convert import has_annex
+from .document import render_notebook
+from .fastimport import nbformat
+from .record import run_time
+
+__all__ = ["SUMMARY_SCHEMA", "PortfolioFiles", "notebook_path", "portfolio_stem",
+           "render_portfolio"]
+
+SUMMARY_SCHEMA = "ita-analysis/portfolio-summary/1"
+
+
+@dataclass(frozen=True)
+class PortfolioFiles:
+    """Where one portfolio's files were written."""
+
+    html: Path
+    notebook: Path
+    summary: Path
+    annex: Path
+    slug: str
+    # organisations of the scope left out because their own rows are invalid, with their
+    # problems (also in the summary and, in words, in the document)
+    left_out: tuple[dict[str, Any], ...] = ()
+
+    def all(self) -> list[Path]:
+        return [self.notebook, self.html, self.annex, self.summary]
+
+
+def notebook_path() -> Path:
+    """The portfolio notebook: the copy installed with the package first, else the repo's."""
+    installed = Path(str(resources.files("ita_analysis") / "_notebooks" / "portfolio.ipynb"))
+    if installed.is_file():
+        return installed
+    return Path(__file__).resolve().parents[2] / "notebooks" / "portfolio.ipynb"
+
+
+def portfolio_stem(slug: str) -> str:
+    """The file name (without extension) of a scope's portfolio."""
+    if not SLUG.fullmatch(slug):
+        raise ValueError(f"not a scope slug: {slug!r}")
+    return f"portfolio-{slug}"
+
+
+def _summary(ctx: PortfolioContext, slug: str, files: dict[str, str]) -> dict[str, Any]:
+    return {
+        "schema": SUMMARY_SCHEMA,
+        "scope": {**ctx.scope.as_dict(), "slug": slug, "label": ctx.portfolio.scope_label},
+        "parameters": ctx.params.as_dict(),
+        "generated": {
+            "package_version": __version__,
+            "framework_file": ctx.framework_file.name,
+            "framework_origin": ctx.framework_origin,
+            "data_source": ctx.params.data_dir or "embedded synthetic data",
+            "data_digest": ctx.dataset.digest,
+            "synthetic": ctx.synthetic,
+            "run_time": ctx.generated_at.isoformat(timespec="seconds"),
+        },
+        "files": files,
+        "rules": record(resolve(ctx.params.fiscal_year, ctx.dataset.rules_dir)),
+        "portfolio": ctx.portfolio.model_dump(mode="json"),
+        "left_out": _left_out(ctx),
+    }
+
+
+def _left_out(ctx: PortfolioContext) -> list[dict[str, Any]]:
+    return [{"org_id": org.org_id, "name": org.name,
+             "problems": [p.as_dict() for p in org.problems]} for org in ctx.left_out]
+
+
+def render_portfolio(
+    fiscal_year: int = DEFAULT_YEAR,
+    *,
+    data_dir: str | Path | None = None,
+    out_dir: str | Path = "outputs",
+    province: str = "",
+    district: str = "",
+    org_type: str = "",
+    digits: str = "thai",
+    notebook: str | Path | None = None,
+    kernel_name: str | None = None,
+    timeout: int | None = 600,
+) -> PortfolioFiles:
+    """Make the portfolio of a scope in one fiscal year; returns the paths written."""
+    params, _ = check_parameters(fiscal_year, data_dir or "", province, district, org_type,
+                                 digits)
+    source = Path(notebook) if notebook is not None else notebook_path()
+    if not source.is_file():
+        raise ParameterError(f"portfolio notebook {source} not found")
+    generated_at = run_time()
+    nb_params = {**params.notebook_parameters(), "generated_at": generated_at.isoformat()}
+    ctx = build_context(**nb_params)
+    slug = ctx.scope.slug
+    stem = portfolio_stem(slug)
+    names = {"notebook": f"{stem}.ipynb", "html": f"{stem}.html",
+             "annex": f"{stem}-annex.html", "summary": f"{stem}.json"}
+    folder = Path(out_dir) / str(params.fiscal_year)
+    summary = _summary(ctx, slug, names)
+    if not has_annex(nbformat.read(source, as_version=4)):
+        del names["annex"]
+    written = render_notebook(source, folder, names, nb_params, title=document_title(ctx),
+                              digits=params.digits, failed=f"{stem}.failed.ipynb",
+                              summary=summary, what="portfolio", kernel_name=kernel_name,
+                              timeout=timeout)
+    return PortfolioFiles(html=written["html"], notebook=written["notebook"],
+                          summary=written["summary"], annex=written["annex"], slug=slug,
+                          left_out=tuple(_left_out(ctx)))
