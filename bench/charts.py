@@ -41,7 +41,7 @@ import time
 t0 = time.perf_counter()
 from ita_analysis.present.charts import report as charts
 from ita_analysis.present.charts.style import WIDTH_IN, render
-from ita_analysis.dataset import load_dataset
+from ita_analysis.data.dataset import load_dataset
 from ita_analysis.analysis.findings import analyse
 f = analyse(load_dataset(), "nongsaeng-prachinburi", 2565)
 t1 = time.perf_counter()

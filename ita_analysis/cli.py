@@ -11,11 +11,12 @@ Exit codes: 0 success (``check``: clean), 1 contradictions found, 2 invalid inpu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,20 @@ class _Version(argparse.Action):
 
         print(f"{parser.prog} {__version__}")
         parser.exit()
+
+
+def _add_out(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("outputs"),
+                        help="output folder (default: ./outputs)")
+
+
+def _add_digits(parser: argparse.ArgumentParser, *, choices: bool = False) -> None:
+    if choices:
+        parser.add_argument("--digits", default="thai", choices=("thai", "arabic"),
+                            help="digits of every number and year (default: thai)")
+    else:  # checked by the document's parameter check, with its own message
+        parser.add_argument("--digits", default="thai",
+                            help="digits of every number and year: thai (default) or arabic")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,9 +99,9 @@ def _select(dataset: Dataset, year: int, org: str | None) -> pd.DataFrame:
     dataset.framework(year)  # an unknown year is an error even when no data names it
     scores = dataset.scores[dataset.scores["fiscal_year"] == year]
     if org is not None:
-        if org not in set(dataset.organisations["org_id"]):
-            raise ParameterError(f"no organisation {org!r} in {dataset.source}")
-        scores = scores[scores["org_id"] == org]
+        from .documents.params import require_org
+
+        scores = scores[scores["org_id"] == require_org(dataset, org)]
     if scores.empty:
         who = f"organisation {org!r}" if org else "any organisation"
         raise ParameterError(f"no scores for {who} in fiscal year {year} in {dataset.source}")
@@ -175,10 +190,8 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     report.add_argument("--year", type=int, required=True,
                         help="fiscal year, Buddhist Era (2565)")
     _add_data(report)
-    report.add_argument("--out", type=Path, default=Path("outputs"),
-                        help="output folder (default: ./outputs)")
-    report.add_argument("--digits", default="thai",
-                        help="digits of every number and year: thai (default) or arabic")
+    _add_out(report)
+    _add_digits(report)
     report.add_argument("--date", default="", metavar="YYYY-MM-DD",
                         help="date printed in the preface, ISO (CE) (default: today)")
     report.add_argument("--pdf", action="store_true",
@@ -198,7 +211,7 @@ def _add_engine(parser: argparse.ArgumentParser) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from .documents.index import write_indexes
     from .documents.report.context import check_parameters
-    from .engine.warm import check_engine, thread_kernels
+    from .engine.warm import check_engine
     from .render.fingerprint import fingerprint_summary
     from .render.outputs import STALE_AFTER_S, check_out_dir, remove_temps, report_folder
     from .render.report import render_report  # nbconvert loads here, papermill when it runs
@@ -211,15 +224,10 @@ def cmd_report(args: argparse.Namespace) -> int:
                  older_than=STALE_AFTER_S)
     fingerprint = fingerprint_summary(args.org, args.year, data_dir=args.data,
                                       digits=args.digits, report_date=args.date, pdf=args.pdf)
-    warm_before = {id(k) for k in thread_kernels() if k.running}
-    try:
+    with _own_kernels():
         files = render_report(args.org, args.year, data_dir=args.data, out_dir=args.out,
                               digits=args.digits, report_date=args.date, pdf=args.pdf,
                               engine_name=args.engine, extra_summary=fingerprint)
-    finally:  # one report: a warm kernel it started has done its work
-        for kernel in thread_kernels():
-            if id(kernel) not in warm_before:
-                kernel.shutdown()
     for path in files.all():
         print(path)
     try:  # <out>/index.html and <out>/<year>/index.html
@@ -228,6 +236,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise ItaError(f"the report is written, the index is not: {describe_os_error(exc)}"
                        ) from None
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _own_kernels() -> Iterator[None]:
+    """One document: the warm kernels it started have done their work when it ends."""
+    from .engine.warm import thread_kernels
+
+    before = {id(k) for k in thread_kernels() if k.running}
+    try:
+        yield
+    finally:
+        for kernel in thread_kernels():
+            if id(kernel) not in before:
+                kernel.shutdown()
 
 
 def _add_portfolio(sub: argparse._SubParsersAction) -> None:
@@ -240,26 +262,28 @@ def _add_portfolio(sub: argparse._SubParsersAction) -> None:
                            help="fiscal year, Buddhist Era (2567)")
     portfolio.add_argument("--data", type=Path, default=None,
                            help="data folder (default: the embedded synthetic province)")
-    portfolio.add_argument("--out", type=Path, default=Path("outputs"),
-                           help="output folder (default: ./outputs)")
+    _add_out(portfolio)
     portfolio.add_argument("--province", default="", help="only this province (default: any)")
     portfolio.add_argument("--district", default="", help="only this district (default: any)")
     portfolio.add_argument("--org-type", default="", dest="org_type",
                            help="only this organisation type (default: any)")
-    portfolio.add_argument("--digits", default="thai",
-                           help="digits of every number and year: thai (default) or arabic")
+    _add_digits(portfolio)
+    _add_engine(portfolio)
     portfolio.set_defaults(func=cmd_portfolio)
 
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
+    from .engine.warm import check_engine
     from .render.outputs import check_out_dir
     from .render.portfolio import render_portfolio  # papermill and nbconvert load only here
 
+    check_engine(args.engine)
     check_out_dir(args.out)
-
-    files = render_portfolio(args.year, data_dir=args.data, out_dir=args.out,
-                             province=args.province, district=args.district,
-                             org_type=args.org_type, digits=args.digits)
+    with _own_kernels():
+        files = render_portfolio(args.year, data_dir=args.data, out_dir=args.out,
+                                 province=args.province, district=args.district,
+                                 org_type=args.org_type, digits=args.digits,
+                                 engine_name=args.engine)
     for path in files.all():
         print(path)
     for org in files.left_out:
@@ -354,8 +378,7 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
                        help="fiscal year, Buddhist Era (2567)")
     batch.add_argument("--data", type=Path, default=None,
                        help="data folder (default: the embedded default data)")
-    batch.add_argument("--out", type=Path, default=Path("outputs"),
-                       help="output folder (default: ./outputs)")
+    _add_out(batch)
     batch.add_argument("--province", action="append", default=[], metavar="P",
                        help="only this province (repeatable; 'จังหวัด' may be left out)")
     batch.add_argument("--org-type", action="append", default=[], metavar="T",
@@ -369,8 +392,7 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
                        help="render every report, even those whose inputs are unchanged")
     batch.add_argument("--pdf", action="store_true",
                        help="also print report.pdf (A4) with headless Chromium")
-    batch.add_argument("--digits", default="thai", choices=("thai", "arabic"),
-                       help="digits of every number and year (default: thai)")
+    _add_digits(batch, choices=True)
     batch.add_argument("--date", default="", metavar="YYYY-MM-DD",
                        help="date printed in the preface, ISO (CE) (default: the run date)")
     batch.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
@@ -409,10 +431,8 @@ def _add_index(sub: argparse._SubParsersAction) -> None:
         "index", help="rewrite the index of every report in an output folder",
         description="Write <out>/index.html and <out>/<year>/index.html from the summary.json "
                     "files under <out> (batch and report do this themselves).")
-    index.add_argument("--out", type=Path, default=Path("outputs"),
-                       help="output folder (default: ./outputs)")
-    index.add_argument("--digits", default="thai", choices=("thai", "arabic"),
-                       help="digits of every number and year (default: thai)")
+    _add_out(index)
+    _add_digits(index, choices=True)
     index.set_defaults(func=cmd_index)
 
 

@@ -100,6 +100,11 @@ class ReportError(ItaError):
     """A document could not be made (its notebook failed, or writing or printing failed)."""
 
 
+def one_line(text: str) -> str:
+    """A message on one line: every run of white space (line breaks too) as one space."""
+    return " ".join(str(text).split())
+
+
 def describe_os_error(exc: OSError) -> str:
     """An operating-system error in words a user acts on: the reason and, where known, the
     path (``No space left on device: outputs/2567/index.html``)."""

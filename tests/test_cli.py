@@ -287,9 +287,10 @@ def test_ctrl_c_and_sigterm_stop_a_command_with_one_line(signum, code, says):
 
 _CRASHING_CHECK = ("import sys\n"
                    "from ita_analysis import cli\n"
+                   "from ita_analysis.analysis import reconcile\n"
                    "def crash(*args, **kwargs):\n"
                    "    raise ValueError('something the checker did not expect')\n"
-                   "cli.reconcile = crash\n"
+                   "reconcile.reconcile = crash  # cli imports it when check runs\n"
                    "sys.exit(cli.main(['check']))\n")
 
 

@@ -23,7 +23,7 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.engine import warm as engine
+from ita_analysis.engine import kernel as kernel_module
 from ita_analysis.engine.warm import ENGINE_NAME, shutdown_kernels, warm_kernel, warm_kernels
 from ita_analysis.render import record as render_module
 from ita_analysis.render.convert import export_html
@@ -230,10 +230,10 @@ def test_the_kernel_is_restarted_after_max_notebooks(tmp_path: Path) -> None:
 
 def test_max_notebooks_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ITA_WARM_MAX_NOTEBOOKS", "7")
-    assert engine._env_max_notebooks() == 7
+    assert kernel_module.env_max_notebooks() == 7
     monkeypatch.setenv("ITA_WARM_MAX_NOTEBOOKS", "none")
-    with pytest.raises(engine.WarmKernelError, match="whole number"):
-        engine._env_max_notebooks()
+    with pytest.raises(kernel_module.WarmKernelError, match="whole number"):
+        kernel_module.env_max_notebooks()
 
 
 # -- what a notebook leaves behind does not reach the next -------------------------------------

@@ -35,15 +35,13 @@ from _html import parse
 from bs4 import BeautifulSoup
 
 from ita_analysis.analysis.portfolio import (
-    SLUG,
     HeatMap,
     Portfolio,
-    Scope,
     ScoreBin,
     analyse_portfolio,
-    resolve_scope,
     short_name,
 )
+from ita_analysis.analysis.scope import SLUG, Scope, resolve_scope
 from ita_analysis.cli import main
 from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.documents.portfolio import sections as portfolio_sections
@@ -51,11 +49,12 @@ from ita_analysis.errors import ParameterError, ReportError
 from ita_analysis.present.charts import portfolio as pc
 from ita_analysis.present.charts.style import chart_style
 from ita_analysis.render.convert import export_html
-from ita_analysis.render.portfolio import notebook_path, portfolio_stem, render_portfolio
+from ita_analysis.render.portfolio import portfolio_stem, render_portfolio
 from ita_analysis.scoring import score_table
 from ita_analysis.thai import format_int, to_arabic_digits
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROVINCE = "จังหวัดทดสอบ"
 EVIL = "เทศบาลตำบล<b>สี่</b>"  # t-a4's name: markup that must print as text
 SYN_YEAR = 2567
@@ -626,22 +625,14 @@ def test_names_holding_markup_show_as_text(tiny_rendered: Rendered) -> None:
 
 # -- files appear whole or not at all ----------------------------------------------------------
 
-def _failing_notebook(tmp_path: Path) -> Path:
-    nb = nbformat.read(notebook_path(), as_version=4)
-    nb.cells.insert(len(nb.cells) - 2,
-                    nbformat.v4.new_code_cell('raise RuntimeError("boom in the portfolio")'))
-    path = tmp_path / "failing.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
 def test_a_failing_notebook_leaves_nothing_half_written(tmp_path: Path, tiny: Path) -> None:
     out = tmp_path / "out"
     folder = out / "2567"
     folder.mkdir(parents=True)
     (folder / "portfolio-all.html").write_text("earlier portfolio", encoding="utf-8")
     with pytest.raises(ReportError) as err:
-        render_portfolio(2567, data_dir=tiny, out_dir=out, notebook=_failing_notebook(tmp_path))
+        render_portfolio(2567, data_dir=tiny, out_dir=out,
+                         notebook=FIXTURES / "failing_portfolio.ipynb")
     assert "the portfolio notebook failed in cell" in str(err.value)
     assert "RuntimeError: boom in the portfolio" in str(err.value)
     assert "\n" not in str(err.value)

@@ -39,6 +39,7 @@ from ita_analysis.scoring import indicator_column, rounded_column, score_table
 from ita_analysis.thai import to_arabic_digits
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_ORG, SEED_YEAR = "nongsaeng-prachinburi", 2565
 REPORT_DATE = "2022-12-15"
 SYNTHETIC_DATE = "2024-12-15"  # a date after the synthetic report's fiscal year (2567) began
@@ -408,22 +409,13 @@ def test_thai_digits_leave_the_organisations_links_and_codes_as_written(tmp_path
 
 # -- files appear whole or not at all ----------------------------------------------------------
 
-def _failing_notebook(tmp_path: Path) -> Path:
-    nb = nbformat.read(notebook_path(), as_version=4)
-    nb.cells.insert(len(nb.cells) - 1,
-                    nbformat.v4.new_code_cell('raise RuntimeError("boom in the middle")'))
-    path = tmp_path / "failing.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
 def test_a_failing_notebook_leaves_nothing_half_written(tmp_path: Path) -> None:
     out = tmp_path / "out"
     folder = out / str(SEED_YEAR) / SEED_ORG
     folder.mkdir(parents=True)
     (folder / "report.html").write_text("earlier report", encoding="utf-8")
     with pytest.raises(ReportError) as err:
-        render_report(SEED_ORG, SEED_YEAR, out_dir=out, notebook=_failing_notebook(tmp_path))
+        render_report(SEED_ORG, SEED_YEAR, out_dir=out, notebook=FIXTURES / "failing_report.ipynb")
     assert "RuntimeError: boom in the middle" in str(err.value)
     assert "\n" not in str(err.value)
     # no temporary file, the earlier report is as it was, and papermill's partly executed

@@ -61,7 +61,8 @@ def _organisations() -> list[dict[str, str]]:
 
 
 def _recommendation_texts(year: int) -> list[str]:
-    with open(ROOT / "ita_analysis" / "recommendations" / f"{year}.yaml", encoding="utf-8") as f:
+    with open(ROOT / "ita_analysis" / "rules" / "recommendations" / f"{year}.yaml",
+              encoding="utf-8") as f:
         data = yaml.safe_load(f)
     texts: list[str] = []
 

@@ -19,7 +19,8 @@ import yaml
 from _html import parse
 
 from ita_analysis.analysis.findings import analyse
-from ita_analysis.analysis.portfolio import Scope, analyse_portfolio
+from ita_analysis.analysis.portfolio import analyse_portfolio
+from ita_analysis.analysis.scope import Scope
 from ita_analysis.cli import main
 from ita_analysis.data.dataset import default_data_dir, load_dataset
 from ita_analysis.errors import ParameterError

@@ -1,66 +1,9 @@
 """Render many organisations' reports for one fiscal year: ``ita-analysis batch``.
 
-A batch is a list of jobs, one per (organisation, fiscal year) with scores in the data, run by
-an *executor* in workers; each job calls ``render_report`` (``run_one``). The executors are
-``process`` (``process_executor``: worker processes on this machine, the default) and ``dask``
-(``batch.executors.dask_cluster``: a Dask cluster, local or remote); both yield the results as
-they finish, so what follows holds for both. Reports run with the ``ita-warm`` papermill engine
-unless another is named (``--engine``): each worker keeps one warm kernel from report to
-report and shuts it down when it ends; every result records its worker and that kernel's
-counters (``JobResult.worker``). The batch
-
-- **skips unchanged reports**: every report records an input fingerprint in its
-  ``summary.json`` (``fingerprint`` and, part by part, ``fingerprint_parts``); a report whose
-  recorded fingerprint equals the new one, whose files are all there and that has no
-  ``failed.ipynb`` is not rendered again (``--force`` renders it anyway);
-- **keeps going past failures**: a failed report's error is recorded, papermill's partly
-  executed notebook is kept as ``<out>/<year>/<org_id>/failed.ipynb``, the other reports are
-  rendered; the batch exits 1 if any report failed;
-- **records what it did** in ``<out>/<year>/batch.json`` (every report's status, duration,
-  error and files) and rewrites the index (``ita_analysis.documents.index``), both atomically;
-- **survives interruption**: SIGINT (Ctrl-C) and SIGTERM cancel pending jobs, stop the workers
-  (a worker's own clean-up removes its temporary files; the batch removes those of a worker
-  that had to be killed), record the finished reports and mark the rest ``interrupted``, and
-  exit 130 or 143; the next run renders only what is missing;
-- **refuses a second batch** on the same output folder (``<out>/.batch.lock``, ``flock``):
-  the second one exits 2 naming the first one's PID.
-
-What the fingerprint covers, honestly (what a report shows or records):
-
-- ``organisation``: the organisation's own rows, in file order, of every table of the data
-  folder (organisations, scores of *every* year: the history, the change on the earlier year
-  and summary.json's history; items; published figures; measures);
-- ``peers``: the fiscal year's score rows of every organisation and their province and type,
-  because the report ranks the organisation among its province, its type and everyone, and
-  charts the group's scores. Changing one organisation's score *in the batch's year* therefore
-  re-renders every report of that year (their ranks, means and charts change with it); changing
-  it in an earlier year re-renders only that organisation's report;
-- ``frameworks``: the framework files of the year and of every year the organisation has
-  scores in; ``recommendations``: the year's recommendation file and its ``based_on`` chain;
-  ``notebook``: the report notebook's bytes; ``templates``: the report templates and CSS;
-  ``software``: the package version and the versions of the libraries that draw the page;
-  ``parameters``: digits, ``--pdf``, ``--date`` as given, the data folder and its file names.
-
-Left out on purpose: the digest of the whole data folder that the colophon prints (any change
-anywhere would re-render every report; a skipped report keeps the digest of the data it was
-made from, which is what it records), the run time, and the date when ``--date`` is not given
-(an unchanged report keeps the date it was made on). The package version stands for its code:
-after editing the code of a checkout without a new version, use ``--force``.
-
-The data folder is validated before anything runs (the same rules as ``ita-analysis check``).
-Problems confined to one organisation's rows (a missing indicator, a score of 101) fail that
-organisation's report alone, recorded in ``batch.json`` with every problem, and leave it out
-of the data the others are made from (their ranks among peers, say); the others render and the
-batch exits 1. A problem of a whole file (a missing column, an unreadable file) or of a row
-without a valid ``org_id`` stops the batch with exit 2, since no report could be trusted. A
-report also fails on its own when its notebook raises or its kernel dies or times out, when
-printing its PDF fails (or the disk fills: nothing partial is kept, and batch.json is still
-written), or when an organisation named with ``--org`` has no scores that year.
-
-The batch cleans up only what it made: its jobs' temporary files carry the job's nonce
-(``tempfiles``), so neither an interrupted batch nor the next one removes a concurrent
-``ita-analysis report``'s files; leftovers of killed processes are removed once their writer is
-gone. Its workers end with it, even when it is killed with ``kill -9`` (``lifetime``).
+``run_batch`` selects the organisations (``analysis.scope``), plans each report from its input
+fingerprint (``plan``), runs the jobs in an executor (``executors``), and writes
+``<out>/<year>/batch.json`` and the index. What it skips, how it survives failures and
+interruptions, and what the fingerprint covers: docs/architecture.md.
 """
 
 

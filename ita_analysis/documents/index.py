@@ -34,11 +34,12 @@ from ..present.thaibreak import CSS as BREAK_CSS
 from ..present.thaibreak import wrap_html
 from ..render.outputs import atomic_write_text
 from ..thai import Digits, apply_digits, check_digits, format_score, to_arabic_digits
+from . import TEMPLATES
 
 INDEX_NAME = "index.html"
 CACHE_NAME = "index.json"
 CACHE_SCHEMA = "ita-analysis/index-cache/1"
-TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "index.html.j2"
+TEMPLATE = TEMPLATES / "index.html.j2"
 _YEAR_DIR = re.compile(r"^[0-9]{4}$")
 
 

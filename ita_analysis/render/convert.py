@@ -7,16 +7,16 @@ import html
 import re
 import threading
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..documents import TEMPLATES
 from ..documents.report.sections import ANNEX_TAG, SYNTHETIC_NOTE
 from ..present.fonts import font_face_css
 from ..present.thaibreak import CSS as BREAK_CSS
 from .fastimport import nbformat  # without jsonschema's 1.2 s optional checker (see there)
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"  # every template's root
+TEMPLATE_DIR = TEMPLATES
 TEMPLATE_NAME = "ita_report"  # nbconvert's page: TEMPLATE_DIR / TEMPLATE_NAME
 ANNEX_TITLE = "ภาคผนวก (เอกสารภายใน) — {title}"
 

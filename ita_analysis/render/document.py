@@ -10,6 +10,7 @@ summary, which a batch reads as "make it again") when asked for.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,14 @@ from .execute import execute
 from .outputs import staged, writing_failed
 from .pdf import print_document
 from .record import json_text
+
+
+def packaged_notebook(name: str) -> Path:
+    """A document's notebook: the copy installed with the package first, else the repo's."""
+    installed = Path(str(resources.files("ita_analysis") / "_notebooks" / name))
+    if installed.is_file():
+        return installed
+    return Path(__file__).resolve().parents[2] / "notebooks" / name
 
 
 def render_notebook(

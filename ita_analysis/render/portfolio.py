@@ -16,12 +16,11 @@ names and a hash of the exact filters, e.g. ``phanomphraiwan-nongphraiwan-ed6d23
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..analysis.portfolio import SLUG
+from ..analysis.scope import SLUG
 from ..documents.portfolio.sections import (
     DEFAULT_YEAR,
     PortfolioContext,
@@ -32,7 +31,8 @@ from ..documents.portfolio.sections import title as document_title
 from ..errors import ParameterError
 from ..rules.check import record, resolve
 from .convert import has_annex
-from .document import render_notebook
+from .document import packaged_notebook, render_notebook
+from .execute import start_engine
 from .fastimport import nbformat
 from .record import run_time
 
@@ -60,11 +60,8 @@ class PortfolioFiles:
 
 
 def notebook_path() -> Path:
-    """The portfolio notebook: the copy installed with the package first, else the repo's."""
-    installed = Path(str(resources.files("ita_analysis") / "_notebooks" / "portfolio.ipynb"))
-    if installed.is_file():
-        return installed
-    return Path(__file__).resolve().parents[2] / "notebooks" / "portfolio.ipynb"
+    """The portfolio notebook (``document.packaged_notebook``)."""
+    return packaged_notebook("portfolio.ipynb")
 
 
 def portfolio_stem(slug: str) -> str:
@@ -112,14 +109,18 @@ def render_portfolio(
     notebook: str | Path | None = None,
     kernel_name: str | None = None,
     timeout: int | None = 600,
+    engine_name: str | None = None,
 ) -> PortfolioFiles:
-    """Make the portfolio of a scope in one fiscal year; returns the paths written."""
+    """Make the portfolio of a scope in one fiscal year; returns the paths written.
+    ``engine_name`` is papermill's execution engine (None: its default; the command line
+    runs ``ita-warm``, as for a report)."""
     params, _ = check_parameters(fiscal_year, data_dir or "", province, district, org_type,
                                  digits)
     source = Path(notebook) if notebook is not None else notebook_path()
     if not source.is_file():
         raise ParameterError(f"portfolio notebook {source} not found")
     generated_at = run_time()
+    start_engine(engine_name, kernel_name, source)  # a warm kernel boots meanwhile
     nb_params = {**params.notebook_parameters(), "generated_at": generated_at.isoformat()}
     ctx = build_context(**nb_params)
     slug = ctx.scope.slug
@@ -133,7 +134,7 @@ def render_portfolio(
     written = render_notebook(source, folder, names, nb_params, title=document_title(ctx),
                               digits=params.digits, failed=f"{stem}.failed.ipynb",
                               summary=summary, what="portfolio", kernel_name=kernel_name,
-                              timeout=timeout)
+                              engine_name=engine_name, timeout=timeout)
     return PortfolioFiles(html=written["html"], notebook=written["notebook"],
                           summary=written["summary"], annex=written["annex"], slug=slug,
                           left_out=tuple(_left_out(ctx)))

@@ -11,7 +11,6 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from ..documents.report.context import (
 from ..errors import ParameterError
 from ..thai import apply_digits
 from .browser import CHROMIUM
-from .document import render_notebook
+from .document import packaged_notebook, render_notebook
 from .execute import start_engine
 from .outputs import FAILED_NOTEBOOK, report_folder
 from .pdf import check_pdf_tools
@@ -52,11 +51,8 @@ class ReportFiles:
 
 
 def notebook_path() -> Path:
-    """The report notebook: the copy installed with the package first, else the repo's."""
-    installed = Path(str(resources.files("ita_analysis") / "_notebooks" / "report.ipynb"))
-    if installed.is_file():
-        return installed
-    return Path(__file__).resolve().parents[2] / "notebooks" / "report.ipynb"
+    """The report notebook (``document.packaged_notebook``)."""
+    return packaged_notebook("report.ipynb")
 
 
 def _summary(params: ReportParams, files: dict[str, str], generated_at: datetime,

@@ -34,27 +34,28 @@ from ... import __version__
 from ...analysis.portfolio import (
     TYPE_ABBREVIATIONS,
     Portfolio,
-    Scope,
     analyse_portfolio,
-    bare_place,
-    resolve_scope,
     scope_rows,
 )
-from ...data.dataset import Dataset, Excluded, load_dataset, synthetic_data_dir
-from ...errors import DataValidationError, ItaError, ParameterError
+from ...analysis.scope import Scope, bare_place, resolve_scope
+from ...data.dataset import Dataset, Excluded, synthetic_data_dir
+from ...errors import ParameterError
 from ...present.narrative import join_thai
 from ...present.thaibreak import wrap_html
-from ...rules.framework import Framework, framework_origin, framework_path
+from ...rules.framework import Framework
 from ...scoring import score_table
 from ...thai import Digits, apply_digits, check_digits
-from ..report.context import Figure, _one_line, _year
+from .. import TEMPLATES
+from ..facts import ContextFacts
+from ..params import checked_dataset, data_folder, fiscal_year_param
+from ..report.context import Figure
 from ..report.sections import Numbers, colophon_values, inline_svg, template_environment
 
 __all__ = ["ANNEX_ORDER", "DEFAULT_YEAR", "ORDER", "SECTIONS", "PortfolioContext",
            "PortfolioParams", "build_context", "check_parameters", "document", "title"]
 
 DEFAULT_YEAR = 2567
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "portfolio"
+TEMPLATE_DIR = TEMPLATES / "portfolio"
 
 SECTION_TITLES: dict[str, str] = {
     "overview": "ภาพรวมผลการประเมินของกลุ่มหน่วยงาน",
@@ -104,27 +105,15 @@ def check_parameters(
 ) -> tuple[PortfolioParams, Dataset]:
     """Check every parameter without starting anything; one-line ``ParameterError`` if wrong."""
     checked_digits = check_digits(digits)
-    year = _year(fiscal_year)
+    year = fiscal_year_param(fiscal_year)
     for name, value in (("province", province), ("district", district),
                         ("org_type", org_type)):
         if value is not None and not isinstance(value, str):
             raise ParameterError(f"{name} must be text (empty: any); got {value!r}")
-    folder = Path(data_dir).expanduser().resolve() if data_dir not in (None, "") else None
-    if folder is not None and not folder.is_dir():
-        raise ParameterError(f"data folder {folder} does not exist or is not a folder")
-    try:
-        framework_path(year, folder)  # the folder's own frameworks/<year>.yaml counts
-    except ItaError as exc:
-        raise ParameterError(_one_line(str(exc))) from None
-    try:  # an organisation whose own rows are invalid is left out (Dataset.excluded)
-        dataset = load_dataset(folder or synthetic_data_dir(), isolate=True)
-    except DataValidationError as exc:
-        where = folder or "the embedded synthetic data"
-        first = _one_line(str(exc.problems[0])) if exc.problems else "unknown problem"
-        raise ParameterError(
-            f"the data in {where} is invalid ({exc.total} problem(s); first: {first}); "
-            f"run `ita-analysis check --data {folder or synthetic_data_dir()}` to list them all"
-        ) from None
+    folder = data_folder(data_dir)
+    # an organisation whose own rows are invalid is left out (Dataset.excluded)
+    dataset = checked_dataset(year, folder, default=synthetic_data_dir(),
+                              default_name="the embedded synthetic data")
     scope = resolve_scope(dataset, province or "", district or "", org_type or "", year)
     params = PortfolioParams(fiscal_year=year, data_dir=str(folder) if folder else "",
                              province=scope.province, district=scope.district,
@@ -135,7 +124,7 @@ def check_parameters(
 # -- the context -------------------------------------------------------------------------------
 
 @dataclass
-class PortfolioContext:
+class PortfolioContext(ContextFacts):
     """Everything the portfolio's sections read; built once per run by ``build_context``."""
 
     params: PortfolioParams
@@ -150,17 +139,8 @@ class PortfolioContext:
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
-    def digits(self) -> Digits:
-        return self.params.digits
-
-    @property
     def scope(self) -> Scope:
         return self.params.scope
-
-    @property
-    def framework_origin(self) -> str:
-        """``package`` or ``data folder``: whose file holds this year's rules."""
-        return framework_origin(self.params.fiscal_year, self.dataset.rules_dir)
 
     @cached_property
     def rows(self) -> pd.DataFrame:

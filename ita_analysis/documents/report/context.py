@@ -10,7 +10,6 @@ its own in JupyterLab.
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -22,11 +21,13 @@ import pandas as pd
 from ... import __version__
 from ...analysis.findings import Findings, analyse
 from ...analysis.measures import MeasurePlan, plan_measures
-from ...data.dataset import Dataset, load_dataset
-from ...errors import DataValidationError, ItaError, ParameterError
-from ...rules.framework import Framework, framework_origin, framework_path
+from ...data.dataset import Dataset
+from ...errors import ParameterError
+from ...rules.framework import Framework
 from ...scoring import score_table
 from ...thai import Digits, check_digits, fiscal_year_bounds, parse_document_date
+from ..facts import ContextFacts
+from ..params import check_hint, checked_dataset, data_folder, fiscal_year_param, require_org
 
 DEFAULT_ORG = "nongsaeng-prachinburi"
 DEFAULT_YEAR = 2565
@@ -50,10 +51,6 @@ ANNEX_TITLES: dict[str, str] = {
     "annex_framework": "ที่มาของกรอบการประเมินและเกณฑ์",
     "annex_run": "บันทึกการจัดทำเอกสาร",
 }
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
 
 
 @dataclass(frozen=True)
@@ -112,16 +109,6 @@ def parse_report_date(value: object, fiscal_year: int,
     return parsed, parsed.isoformat()
 
 
-def _year(value: object) -> int:
-    if isinstance(value, bool):
-        raise ParameterError(f"fiscal year must be a Buddhist Era year such as 2565; got {value!r}")
-    try:
-        return operator.index(value) if not isinstance(value, str) else int(value.strip())
-    except (TypeError, ValueError):
-        raise ParameterError(f"fiscal year must be a Buddhist Era year such as 2565; "
-                             f"got {value!r}") from None
-
-
 def check_parameters(
     org_id: str = DEFAULT_ORG,
     fiscal_year: int = DEFAULT_YEAR,
@@ -131,34 +118,12 @@ def check_parameters(
 ) -> tuple[ReportParams, Dataset]:
     """Check every parameter without starting anything; one-line ``ParameterError`` if wrong."""
     checked_digits = check_digits(digits)
-    year = _year(fiscal_year)
+    year = fiscal_year_param(fiscal_year)
     when, given = parse_report_date(report_date, year)
-    folder = Path(data_dir).expanduser().resolve() if data_dir not in (None, "") else None
-    if folder is not None and not folder.is_dir():
-        raise ParameterError(f"data folder {folder} does not exist or is not a folder")
-    try:
-        framework_path(year, folder)  # the folder's own frameworks/<year>.yaml counts
-    except ItaError as exc:
-        raise ParameterError(_one_line(str(exc))) from None
-    check = f"run `ita-analysis check{f' --data {folder}' if folder else ''}` to list them all"
-    try:  # another organisation's invalid rows do not stop this one's report (as in a batch)
-        dataset = load_dataset(folder, isolate=True)
-    except DataValidationError as exc:
-        where = folder or "the embedded default data"
-        first = _one_line(str(exc.problems[0])) if exc.problems else "unknown problem"
-        raise ParameterError(
-            f"the data in {where} is invalid ({exc.total} problem(s); first: {first}); {check}"
-        ) from None
-    if isinstance(org_id, str) and org_id in dataset.excluded:
-        own = dataset.excluded[org_id].problems
-        raise ParameterError(
-            f"the data of organisation {org_id!r} in {dataset.source} are invalid "
-            f"({len(own)} problem(s) in its own rows; first: {_one_line(str(own[0]))}); {check}")
-    if not isinstance(org_id, str) or org_id not in set(dataset.organisations["org_id"]):
-        known = sorted(dataset.organisations["org_id"])
-        hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
-        raise ParameterError(f"no organisation {org_id!r} in {dataset.source}; "
-                             f"known org_id values: {hint}")
+    folder = data_folder(data_dir)
+    # another organisation's invalid rows do not stop this one's report (as in a batch)
+    dataset = checked_dataset(year, folder)
+    org_id = require_org(dataset, org_id, check_hint(folder))
     mine = dataset.scores[dataset.scores["org_id"] == org_id]
     if not (mine["fiscal_year"] == year).any():
         have = sorted(int(y) for y in mine["fiscal_year"].unique())
@@ -180,7 +145,7 @@ class Figure:
 
 
 @dataclass
-class ReportContext:
+class ReportContext(ContextFacts):
     """Everything the sections of one report read; built once per run by ``build_context``."""
 
     params: ReportParams
@@ -193,16 +158,7 @@ class ReportContext:
     version: str = __version__
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    # -- plain look-ups ----------------------------------------------------------------
-    @property
-    def digits(self) -> Digits:
-        return self.params.digits
-
-    @property
-    def framework_origin(self) -> str:
-        """``package`` or ``data folder``: whose file holds this year's rules."""
-        return framework_origin(self.params.fiscal_year, self.dataset.rules_dir)
-
+    # -- plain look-ups (digits, framework_origin: ContextFacts) -------------------------
     def rules_summary(self) -> dict[str, Any]:
         """The rules this report used, where each came from, and the notes an analyst needs
         about them (copied year, data folder's file, label not printed): for summary.json and

@@ -33,9 +33,10 @@ from ...thai import (
     thai_date,
     thai_month_year,
 )
+from .. import TEMPLATES
 from .context import ANNEX_TITLES, SECTION_TITLES, ReportContext
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "sections"
+TEMPLATE_DIR = TEMPLATES / "sections"
 THAI_TIME = timezone(timedelta(hours=7), "ICT")
 
 # The order of the public document; ``document`` joins them, the notebook has one cell each.
