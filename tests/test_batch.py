@@ -733,8 +733,9 @@ def test_a_batch_on_a_nearly_full_file_system_keeps_no_partial_file_and_says_so(
         rec = record(out)
     assert {r["org_id"]: r["status"] for r in rec["reports"]} == {o: "failed" for o in orgs}
     assert all("nothing was kept" in r["error"] for r in rec["reports"])
-    # no report, no failed.ipynb, no temporary file: the record, the (empty) index, the lock
-    assert files == ["./.batch.lock", f"./{YEAR}/batch.json", "./index.html"]
+    # no report, no failed.ipynb, no temporary file: the record, the (empty) index and its
+    # rows (index.json), the lock
+    assert files == ["./.batch.lock", f"./{YEAR}/batch.json", "./index.html", "./index.json"]
 
 
 def test_sigterm_of_report_removes_its_staging_files_and_its_kernel(tmp_path: Path) -> None:

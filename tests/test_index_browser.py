@@ -10,15 +10,18 @@ rendered reports.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 from _browser import ARTIFACTS, needs_browser, require_playwright
+from _fonts import assert_in_shipped_font
 from _html import parse
 from bs4 import BeautifulSoup
 
 from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
-from ita_analysis.documents.index import collect, write_indexes
+from ita_analysis.documents.index import CACHE_NAME, collect, write_indexes
 from ita_analysis.scoring import score_table
 from ita_analysis.thai import to_thai_digits
 
@@ -101,6 +104,54 @@ def test_the_index_lists_every_report_with_a_page_and_escapes_the_data(outputs: 
     first = entries[0]
     assert any(td.get_text() == first.name for td in soup.select("#reports td"))
     assert "๒๕๖๗" in soup.select_one("#reports tbody td.num").get_text()
+
+
+def test_index_pages_embed_the_shipped_font_and_use_no_character_beyond_it(
+        outputs: Path) -> None:
+    for page in [outputs / "index.html", *sorted(outputs.glob("*/index.html"))]:
+        assert_in_shipped_font(page.read_text(encoding="utf-8"))
+
+
+def _pages(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(out.rglob(INDEX_HTML))}
+
+
+INDEX_HTML = "index.html"
+
+
+def test_the_index_kept_in_index_json_gives_the_pages_a_full_read_gives(
+        outputs: Path, tmp_path: Path) -> None:
+    """index.json lets the next writing read only what changed: a summary rewritten since is
+    read again, a report whose page is gone leaves the list, a new one joins it, and the pages
+    are those a fresh read of every summary writes."""
+    out = tmp_path / "outputs"
+    shutil.copytree(outputs, out)
+    cache = json.loads((out / CACHE_NAME).read_text(encoding="utf-8"))
+    assert len(cache["rows"]) == len(collect(out))
+    listed = sorted(collect(out), key=lambda e: e.org_id)
+    renamed, gone = listed[1], listed[2]
+    summary = out / str(renamed.fiscal_year) / renamed.org_id / "summary.json"
+    record = json.loads(summary.read_text(encoding="utf-8"))
+    record["org"]["name"] = "เทศบาลตำบลเปลี่ยนชื่อ"
+    summary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    os.utime(summary, ns=(1, 1))  # a rewritten summary is noticed by its size and time
+    (out / str(gone.fiscal_year) / gone.org_id / "report.html").unlink()
+    record["org"]["org_id"] = "half"  # a page without a summary gets one: listed now
+    (out / "2567" / "half" / "summary.json").write_text(json.dumps(record, ensure_ascii=False),
+                                                        encoding="utf-8")
+    write_indexes(out)
+    kept = _pages(out)
+    assert "เทศบาลตำบลเปลี่ยนชื่อ" in kept["index.html"]
+    listed_now = {(e.fiscal_year, e.org_id) for e in collect(out)}
+    assert (gone.fiscal_year, gone.org_id) not in listed_now
+    assert "half" in {org for _, org in listed_now}
+    (out / CACHE_NAME).unlink()
+    write_indexes(out)
+    assert _pages(out) == kept
+    (out / CACHE_NAME).write_text("{not json", encoding="utf-8")  # a broken cache: a full read
+    write_indexes(out)
+    assert _pages(out) == kept
 
 
 def test_one_index_per_year_with_links_from_its_folder(outputs: Path) -> None:

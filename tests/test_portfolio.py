@@ -30,6 +30,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from _chart_geometry import MIN_PHONE_TEXT_PX, draw, phone_text_px, problems
+from _fonts import assert_in_shipped_font
 from _html import parse
 from bs4 import BeautifulSoup
 
@@ -524,6 +525,12 @@ def test_every_figure_of_the_html_equals_the_library(rendered: Rendered) -> None
         [o.org_id for o in m.new]
     assert [s["data-org"] for s in soup.select("[data-missing] [data-org]")] == \
         [o.org_id for o in m.missing]
+
+
+def test_pages_embed_the_shipped_font_and_use_no_character_beyond_it(
+        rendered: Rendered) -> None:
+    assert_in_shipped_font(rendered.html)
+    assert_in_shipped_font(rendered.files.annex.read_text(encoding="utf-8"))
 
 
 def test_ties_share_a_rank_in_the_html(tiny_rendered: Rendered) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from _fonts import assert_in_shipped_font, shipped_cmap
 from _html import parse
 from bs4 import BeautifulSoup
 
@@ -29,6 +30,7 @@ from ita_analysis.data.dataset import default_data_dir, load_dataset, synthetic_
 from ita_analysis.documents.report import render_report, sections
 from ita_analysis.documents.report.context import build_context, check_parameters
 from ita_analysis.errors import ParameterError, ReportError
+from ita_analysis.present.fonts import shipped_file
 from ita_analysis.render.convert import export_html
 from ita_analysis.render.record import run_time
 from ita_analysis.render.report import notebook_path
@@ -583,23 +585,46 @@ def test_scores_shown_are_two_decimal_half_up() -> None:
     assert fragment.select_one('td[data-tool="OIT"]').get_text() == "96.88"
 
 
-def test_font_subset_is_deterministic_and_covers_the_text() -> None:
+def test_documents_embed_the_shipped_font_and_use_no_character_beyond_it(
+        report: Rendered) -> None:
+    assert_in_shipped_font(report.html)
+    if report.folder is not None:
+        assert_in_shipped_font((report.folder / "annex.html").read_text(encoding="utf-8"))
+
+
+def test_shipped_font_is_the_subset_of_its_ranges() -> None:
     from fontTools.ttLib import TTFont
 
     from ita_analysis.present import fonts
 
-    text = "องค์การบริหารส่วนตำบล ๙๘.๔๗ “ผ่านดี” – AA"
-    first = fonts.font_face_css(text)
-    fonts._subset_woff2.cache_clear()
-    assert fonts.font_face_css(text) == first
-    assert first.count("@font-face") == 2 and "font-weight:700" in first
+    for weight in fonts.WEIGHTS:
+        full = set(TTFont(fonts.font_file(weight)).getBestCmap())
+        assert set(shipped_cmap(weight)) == full & fonts.BASE_CODEPOINTS
+        assert {*range(0x0E01, 0x0E3B), *range(0x0E3F, 0x0E5C), *range(0x20, 0x7F), 0xA0,
+                0xD7, 0x2013, 0x2014, 0x201C, 0x201D, 0x2026, 0x2022, 0x2212} <= \
+            set(shipped_cmap(weight))
+        assert shipped_file(weight).stat().st_size < 30_000
+
+
+def test_a_text_beyond_the_shipped_font_gets_a_subset_of_its_own() -> None:
     import base64
     import io
 
+    from fontTools.ttLib import TTFont
+
+    from ita_analysis.present import fonts
+
+    shipped = fonts.font_face_css("องค์การบริหารส่วนตำบล ๙๘.๔๗ “ผ่านดี” – AA × −")
+    assert shipped == fonts.font_face_css()
+    assert base64.b64encode(shipped_file(400).read_bytes()).decode("ascii") in shipped
+    text = "เทศบาลตำบล Đức Ŝ"  # Latin Extended-A: Sarabun draws it, the shipped subset not
+    first = fonts.font_face_css(text)
+    fonts._subset_woff2.cache_clear()
+    assert fonts.font_face_css(text) == first != shipped  # deterministic
+    assert first.count("@font-face") == 2 and "font-weight:700" in first
     data = re.search(r"base64,([A-Za-z0-9+/=]+)", first).group(1)
     cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
-    assert {ord(c) for c in text} <= set(cmap)
-    assert len(first) < 80_000  # two faces, base64: the bulk of a ~190 KiB report
+    assert {ord(c) for c in text} | set(shipped_cmap(400)) <= set(cmap)
 
 
 def test_source_date_epoch_fixes_the_recorded_run_time(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -91,11 +91,19 @@ def _worker_info(job: Job) -> dict[str, Any]:
         kernels = [k for k in thread_kernels() if k.running]
         if kernels:
             info["kernel"] = kernels[0].stats()
+    if job.pdf:
+        from ..render.browser import browser_stats
+
+        info["browser"] = browser_stats()
     return info
 
 
 def run_one(job: Job) -> JobResult:
     """Render one report; never raises for a report's own failure (it is the result)."""
+    if job.pdf:  # one browser per worker, kept open: a page per report
+        from ..render.browser import keep_browser_open
+
+        keep_browser_open()
     thread = threading.get_ident()
     _CURRENT_JOBS[thread], start = job, time.perf_counter()
     try:

@@ -8,18 +8,26 @@ report. The page is Thai (``lang="th"``), embeds Sarabun as the reports do, and 
 column heading) and filters (a text box and one list per province, type, year and grade) with a
 small inline script: no server, no CDN, no other file. Every value from the data is escaped.
 Files are written atomically (a temporary file beside the target, then ``os.replace``).
+
+Why ``<out>/index.json``: a national folder holds 8,303 reports, and reading every summary and
+marking every name's line breaks again after each single report took longer than the report.
+The file keeps each listed report's row (the summary's size and modification time, and its
+names with their line breaks marked); writing the index reads only the summaries that are new
+or changed since, checks that every listed page is still there, and joins the rows. It is a
+cache: deleting it, or a different package version, only means one full read.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import escape
 
 from .. import __version__
 from ..present.thaibreak import CSS as BREAK_CSS
@@ -29,6 +37,8 @@ from ..thai import Digits, apply_digits, check_digits, format_score, to_arabic_d
 from . import TEMPLATES
 
 INDEX_NAME = "index.html"
+CACHE_NAME = "index.json"
+CACHE_SCHEMA = "ita-analysis/index-cache/1"
 TEMPLATE = TEMPLATES / "index.html.j2"
 _YEAR_DIR = re.compile(r"^[0-9]{4}$")
 
@@ -103,17 +113,83 @@ def _entry(summary_file: Path, out_dir: Path) -> Entry | None:
     )
 
 
+def _summaries(out: Path) -> list[Path]:
+    """Every ``<year>/<org_id>/summary.json`` under ``out``, in a fixed order."""
+    if not out.is_dir():
+        return []
+    found = []
+    for year_dir in sorted(p for p in out.iterdir() if p.is_dir() and _YEAR_DIR.match(p.name)):
+        found += sorted(year_dir.glob("*/summary.json"))
+    return found
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+def _load_cache(out: Path) -> dict[str, dict[str, Any]]:
+    """The rows ``index.json`` keeps, by summary path (relative); empty when it is missing,
+    unreadable or from another version."""
+    try:
+        data = json.loads((out / CACHE_NAME).read_text(encoding="utf-8"))
+        if data.get("schema") != CACHE_SCHEMA or data.get("version") != __version__:
+            return {}
+        return {str(row["summary"]): row for row in data["rows"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _still_there(entry: Entry, out: Path) -> bool:
+    """The cached row's page, and its annex if it had one, are still where the row links."""
+    from urllib.parse import unquote
+
+    return (out / unquote(entry.href)).is_file() and (
+        not entry.annex_href or (out / unquote(entry.annex_href)).is_file())
+
+
+def _cached_rows(out: Path) -> list[dict[str, Any]]:
+    """One row per listed report: its entry, its summary's stamp and its marked names; rows
+    of unchanged summaries come from ``index.json``, the others are read again."""
+    cache = _load_cache(out)
+    rows = []
+    for summary in _summaries(out):
+        rel = summary.relative_to(out).as_posix()
+        stamp = _stamp(summary)
+        row = cache.get(rel)
+        if row is not None and row.get("stamp") == stamp:
+            try:
+                entry = Entry(**row["entry"])
+            except TypeError:
+                entry = None
+            if entry is not None and _still_there(entry, out):
+                rows.append(row)
+                continue
+        entry = _entry(summary, out)
+        if entry is not None:
+            rows.append({"summary": rel, "stamp": stamp, "entry": asdict(entry),
+                         "cells": _marked_cells(entry)})
+    return rows
+
+
+def _write_cache(out: Path, rows: list[dict[str, Any]]) -> None:
+    atomic_write_text(out / CACHE_NAME, json.dumps(
+        {"schema": CACHE_SCHEMA, "version": __version__, "rows": rows},
+        ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def _sort_key(e: Entry) -> tuple[Any, ...]:
+    return (-e.fiscal_year, e.province, e.district, e.name, e.org_id)
+
+
 def collect(out_dir: str | Path) -> list[Entry]:
     """Every report under ``out_dir`` (``<year>/<org_id>/summary.json``), newest year first."""
     out = Path(out_dir)
-    entries = []
-    for year_dir in sorted(p for p in out.iterdir() if p.is_dir() and _YEAR_DIR.match(p.name)) \
-            if out.is_dir() else []:
-        for summary in sorted(year_dir.glob("*/summary.json")):
-            entry = _entry(summary, out)
-            if entry is not None:
-                entries.append(entry)
-    entries.sort(key=lambda e: (-e.fiscal_year, e.province, e.district, e.name, e.org_id))
+    entries = [e for e in (_entry(s, out) for s in _summaries(out)) if e is not None]
+    entries.sort(key=_sort_key)
     return entries
 
 
@@ -146,13 +222,72 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
+_CELL_FIELDS = ("name", "org_type", "district", "province", "grade")
+_HREF = "\x00href\x00"
+_ANNEX_HREF = "\x00annex\x00"
+_ROWS_MARK = "<!--ita-index-rows-->"
+
+
+def _cell(text: str, keep: tuple[str, ...]) -> str:
+    """A table cell's text, escaped, with its Thai line breaks marked (as the whole page would
+    mark it: a cell is a run of its own)."""
+    return wrap_html(f"<td>{escape(text)}</td>", keep=keep)[len("<td>"):-len("</td>")]
+
+
+def _keep(e: Entry) -> tuple[str, ...]:
+    """Names never broken inside: the organisation's own name, district and province."""
+    return tuple(part for part in (e.name, e.district, e.province) if part)
+
+
+def _marked_cells(e: Entry) -> list[str]:
+    keep = _keep(e)
+    return [_cell(getattr(e, name), keep) for name in _CELL_FIELDS]
+
+
+def _link_cell(annex: bool) -> str:
+    cell = f'<td class="link"><a href="{_HREF}">รายงาน</a>'
+    if annex:
+        cell += f' <a class="annex" href="{_ANNEX_HREF}">ภาคผนวก</a>'
+    return wrap_html(cell + "</td>")
+
+
+def _row(e: Entry, cells: list[str], *, href: str, annex_href: str, digits: Digits,
+         links: dict[bool, str]) -> str:
+    """One ``<tr>`` of the table (what the template's row loop wrote)."""
+    name, org_type, district, province, grade = (escape(getattr(e, f)) for f in _CELL_FIELDS)
+    score_sort = "" if e.overall_2dp is None else f"{e.overall_2dp:.2f}"
+    year = apply_digits(str(e.fiscal_year), digits)
+    below = ' class="below"' if e.passed is False else ""
+    link = links[bool(annex_href)].replace(_HREF, str(escape(href))).replace(
+        _ANNEX_HREF, str(escape(annex_href)))
+    return (
+        f'<tr data-org="{escape(e.org_id)}" data-province="{province}" data-type="{org_type}" '
+        f'data-year="{e.fiscal_year}" data-grade="{grade}" '
+        f'data-search="{escape(e.search_text())}"{below}>\n'
+        f'<td data-sort="{name}">{cells[0]}</td>\n'
+        f'<td data-sort="{org_type}">{cells[1]}</td>\n'
+        f'<td data-sort="{district}">{cells[2]}</td>\n'
+        f'<td data-sort="{province}">{cells[3]}</td>\n'
+        f'<td class="num" data-sort="{e.fiscal_year}">{_cell(year, ())}</td>\n'
+        f'<td class="num" data-sort="{score_sort}">'
+        f'{_cell(format_score(e.overall_2dp, digits), ())}</td>\n'
+        f'<td class="grade" data-sort="{e.grade_rank:02d}">{cells[4]}</td>\n'
+        f"{link}\n</tr>\n")
+
+
 def render_index(entries: list[Entry], *, year: int | None = None, prefix: str = "",
                  digits: Digits = "thai", years: list[int] | None = None,
-                 portfolios: list[dict[str, str]] | None = None) -> str:
+                 portfolios: list[dict[str, str]] | None = None,
+                 marked: dict[tuple[int, str], list[str]] | None = None) -> str:
     """The index page: every entry (of ``year`` only, when given), links prefixed by ``prefix``
-    (``"../"`` for a page one folder down)."""
+    (``"../"`` for a page one folder down). ``marked``: each entry's cells with their line
+    breaks already marked (``index.json``), by (year, org_id); the others are marked here.
+
+    The page around the table is rendered and its line breaks marked on its own; the rows,
+    marked one by one (or kept from before), are joined into it: marking a whole page of
+    thousands of rows, with every name of the page kept whole in every cell, grew with the
+    square of the number of reports."""
     from ..present.fonts import font_face_css
-    from ..render.convert import visible_text
 
     digits = check_digits(digits)
     shown = [e for e in entries if year is None or e.fiscal_year == year]
@@ -168,16 +303,11 @@ def render_index(entries: list[Entry], *, year: int | None = None, prefix: str =
             return ""
         return (prefix + href) if year is None else href.split("/", 1)[1]
 
-    rows: list[dict[str, Any]] = [{
-        "e": e,
-        "href": local(e.href),
-        "annex_href": local(e.annex_href),
-        "year": d(e.fiscal_year),
-        "score": format_score(e.overall_2dp, digits),
-        "score_sort": "" if e.overall_2dp is None else f"{e.overall_2dp:.2f}",
-        "grade_sort": f"{e.grade_rank:02d}",
-        "search": e.search_text(),
-    } for e in shown]
+    links = {False: _link_cell(False), True: _link_cell(True)}
+    marked = marked or {}
+    rows_html = "".join(
+        _row(e, marked.get((e.fiscal_year, e.org_id)) or _marked_cells(e), href=local(e.href),
+             annex_href=local(e.annex_href), digits=digits, links=links) for e in shown)
 
     def options(values: set[str]) -> list[str]:
         return sorted(v for v in values if v)
@@ -188,8 +318,9 @@ def render_index(entries: list[Entry], *, year: int | None = None, prefix: str =
         "digits": digits,
         "year": year,
         "year_label": d(year) if year is not None else "",
-        "rows": rows,
-        "count": d(len(rows)),
+        "rows": shown,
+        "rows_html": _ROWS_MARK,
+        "count": d(len(shown)),
         "provinces": options({e.province for e in shown}),
         "types": options({e.org_type for e in shown}),
         "grades": [g for g, _ in sorted({(e.grade, e.grade_rank) for e in shown if e.grade},
@@ -203,30 +334,38 @@ def render_index(entries: list[Entry], *, year: int | None = None, prefix: str =
                         "annex_href": local(p["annex_href"])}
                        for p in (portfolios or []) if year is None or p["year"] == str(year)],
         "font_css": "",
+        "break_css": BREAK_CSS,
     }
     template = _environment().get_template(TEMPLATE.name)
-    keep = tuple(sorted({part for e in shown for part in (e.name, e.district, e.province)
-                         if part}))
-    context["break_css"] = BREAK_CSS
-    draft = template.render(**context)
-    context["font_css"] = font_face_css(visible_text(draft))
-    return wrap_html(template.render(**context), keep=keep)
+    # the page's own text is ours (within the shipped font); the data's text is in the rows
+    keep = tuple(sorted({part for e in shown for part in (e.district, e.province) if part}))
+    data_text = "".join({part for e in shown for part in (e.name, e.org_type, e.district,
+                                                            e.province, e.grade)})
+    scopes = "".join(p["scope"] for p in context["portfolios"])
+    context["font_css"] = font_face_css(data_text + scopes)
+    page = wrap_html(template.render(**context), keep=keep)
+    return page.replace(_ROWS_MARK, rows_html, 1)
 
 
 def write_indexes(out_dir: str | Path, *, digits: Digits = "thai") -> list[Path]:
-    """Write ``<out>/index.html`` and ``<out>/<year>/index.html`` for every year with reports."""
+    """Write ``<out>/index.html`` and ``<out>/<year>/index.html`` for every year with reports
+    (and ``<out>/index.json``, what the next writing reuses)."""
     out = Path(out_dir)
-    entries = collect(out)
+    rows = _cached_rows(out)
+    entries = sorted((Entry(**row["entry"]) for row in rows), key=_sort_key)
+    marked = {(row["entry"]["fiscal_year"], row["entry"]["org_id"]): row["cells"]
+              for row in rows}
     years = sorted({e.fiscal_year for e in entries}, reverse=True)
     portfolios = _portfolios(out, years)
     written = [out / INDEX_NAME]
     atomic_write_text(written[0], render_index(entries, digits=digits, years=years,
-                                               portfolios=portfolios))
+                                               portfolios=portfolios, marked=marked))
     for year in years:
         path = out / str(year) / INDEX_NAME
         atomic_write_text(path, render_index(entries, year=year, digits=digits, years=years,
-                                             portfolios=portfolios))
+                                             portfolios=portfolios, marked=marked))
         written.append(path)
+    _write_cache(out, rows)
     return written
 
 

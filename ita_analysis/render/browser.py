@@ -1,11 +1,19 @@
 """Headless Chromium (Debian's ``chromium``) driven by Playwright: PDF printing, screenshots,
 and the checks the browser test makes. Playwright is imported only when a browser is needed.
+
+Starting Chromium (and Playwright's driver) costs about a second, more than printing a report.
+A process that prints many documents (a batch worker) calls ``keep_browser_open()`` once: from
+then on each document gets a new page, in a new browser context (nothing shared between
+documents: cookies, cache, storage), of one browser per process and thread that stays open
+until the process exits (``close_kept_browsers``), and is started again if it died.
 """
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,19 +39,105 @@ class PageLog:
         return [url for url in self.requests if not url.startswith(("file:", "data:"))]
 
 
-@contextmanager
-def chromium_page(html_file: str | Path, *, width: int = 1200, height: int = 1600,
-                  chromium: str = CHROMIUM) -> Iterator[tuple[Any, PageLog]]:
-    """Open ``html_file`` (a path, or a URL) in headless Chromium; yields the page (fonts
-    ready) and its log."""
+_KEPT: dict[tuple[int, str], tuple[Any, Any]] = {}  # (thread, chromium) -> (playwright, browser)
+_KEPT_PID = os.getpid()
+_KEEP = False
+_STATS = {"launched": 0, "documents": 0}  # this process's browsers, for batch.json
+
+
+def browser_stats() -> dict[str, int]:
+    """How many browsers this process started and how many documents it opened in them."""
+    return dict(_STATS)
+
+
+def keep_browser_open() -> None:
+    """From now on, keep one browser open in this process (per thread and executable) for every
+    page; it is closed when the process exits."""
+    global _KEEP, _KEPT_PID
+    if os.getpid() != _KEPT_PID:  # a forked child: those browsers are the parent's
+        _KEPT.clear()
+        _KEPT_PID = os.getpid()
+        _KEEP = False
+        _STATS.update(launched=0, documents=0)
+    if not _KEEP:
+        from multiprocessing import util
+
+        atexit.register(close_kept_browsers)
+        util.Finalize(None, close_kept_browsers, exitpriority=100)  # pool workers skip atexit
+        _KEEP = True
+
+
+def close_kept_browsers() -> None:
+    """Close the browsers this process kept open (those of the calling thread can be closed
+    by Playwright; the others are only forgotten: their driver exits with the process)."""
+    for key in [k for k in _KEPT if k[0] == threading.get_ident()]:
+        manager, browser = _KEPT.pop(key)
+        try:
+            browser.close()
+            manager.__exit__(None, None, None)
+        except Exception:  # already gone
+            pass
+    _KEPT.clear()
+
+
+def _kept_browser(chromium: str) -> Any:
     from playwright.sync_api import sync_playwright
 
-    log = PageLog()
+    key = (threading.get_ident(), chromium)
+    if key in _KEPT:
+        manager, browser = _KEPT[key]
+        if browser.is_connected():
+            return browser
+        del _KEPT[key]
+        try:
+            manager.__exit__(None, None, None)
+        except Exception:
+            pass
+    manager = sync_playwright()
+    pw = manager.__enter__()
+    try:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    except BaseException:
+        manager.__exit__(None, None, None)
+        raise
+    _STATS["launched"] += 1
+    _KEPT[key] = (manager, browser)
+    return browser
+
+
+@contextmanager
+def _browser(chromium: str) -> Iterator[Any]:
+    """A browser for one document: the kept one, or one started and closed for it."""
+    if _KEEP and os.getpid() == _KEPT_PID:
+        yield _kept_browser(chromium)
+        return
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        _STATS["launched"] += 1
         try:
-            page = browser.new_page(viewport={"width": width, "height": height},
-                                    device_scale_factor=1)
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def chromium_page(html_file: str | Path, *, width: int = 1200, height: int = 1600,
+                  chromium: str = CHROMIUM, media: str | None = None,
+                  ) -> Iterator[tuple[Any, PageLog]]:
+    """Open ``html_file`` (a path, or a URL) in headless Chromium; yields the page (fonts
+    ready) and its log. ``media`` ("print") is emulated from the start: the page is laid out
+    once, for what it is opened for."""
+    log = PageLog()
+    with _browser(chromium) as browser:
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      device_scale_factor=1)
+        _STATS["documents"] += 1
+        try:
+            page = context.new_page()
+            if media:
+                page.emulate_media(media=media)
             page.on("console", lambda m: log.console_errors.append(m.text)
                     if m.type == "error" else None)
             page.on("pageerror", lambda e: log.console_errors.append(str(e)))
@@ -56,7 +150,7 @@ def chromium_page(html_file: str | Path, *, width: int = 1200, height: int = 160
             page.evaluate("document.fonts.ready.then(() => true)")
             yield page, log
         finally:
-            browser.close()
+            context.close()
 
 
 def section_pages(pdf: bytes) -> dict[str, int]:
@@ -90,8 +184,7 @@ def print_pdf(html_file: str | Path, pdf_file: str | Path,
     with one is printed, the page of each section read from the PDF's named destinations,
     written into the list, and printed again, until the pages hold still. Returns them.
     """
-    with chromium_page(html_file, chromium=chromium) as (page, _):
-        page.emulate_media(media="print")
+    with chromium_page(html_file, chromium=chromium, media="print") as (page, _):
         options = {"format": "A4", "print_background": True, "prefer_css_page_size": True}
         data = page.pdf(**options)
         pages = section_pages(data)

@@ -238,7 +238,9 @@ class ReportContext(ContextFacts):
             "framework": True, "results": True, "analysis": True, "recommendations": True,
             "weakest": bool(self.weakest_in_depth),
             "measures": True,
-            "charts": bool(self.figures_in("charts")),
+            # the indicator and tool charts are always drawn: knowing that the section is
+            # there must not draw them (summary.json asks in the parent process, too)
+            "charts": True,
             "history": len(self.history) > 1,
             "peers": bool(self.findings.peers),
         }

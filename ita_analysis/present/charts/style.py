@@ -32,7 +32,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -185,10 +185,16 @@ _GLYPH_USE = re.compile(r'(<use xlink:href="#([^"]+)" transform="translate\()'
 
 
 def _quantise_glyph(m: re.Match[str]) -> str:
-    path = _NUMBER.sub(lambda n: str(round(float(n.group()) / GLYPH_STEP)), m.group(3))
+    return f'{m.group(1)}{_quantised_outline(m.group(3))}'
+
+
+@lru_cache(maxsize=4096)
+def _quantised_outline(outline: str) -> str:
+    """A glyph's outline in whole units (the same glyphs recur in every chart: done once)."""
+    path = _NUMBER.sub(lambda n: str(round(float(n.group()) / GLYPH_STEP)), outline)
     scale = Decimal(GLYPH_STEP) / 64
     transform = "" if scale == 1 else f' transform="scale({format(scale, "f")})"'
-    return f'{m.group(1)}{path}"{transform}'
+    return f'{path}"{transform}'
 
 
 def _round_glyph_uses(text: str, glyphs: set[str]) -> str:
