@@ -11,7 +11,7 @@ from typing import Any
 from ..engine.warm import ENGINE_NAME, ensure_registered, prestart
 from ..errors import ItaError, ReportError
 from .fastimport import nbformat  # without jsonschema's 1.2 s optional checker (see there)
-from .outputs import writing_failed
+from .outputs import disk_error, writing_failed
 
 
 @cache  # one class per process: the warm engine keeps a kernel per manager class
@@ -91,6 +91,9 @@ def execute(source: Path, executed: Path, parameters: dict[str, Any], *, failed:
     except ItaError:
         raise
     except Exception as exc:  # the kernel died, timed out or could not start; disk full
-        keep_failed(executed, failed)
+        if disk_error(exc) is None:
+            keep_failed(executed, failed)
+        else:  # "nothing was kept": a failed notebook would only keep the disk full
+            executed.unlink(missing_ok=True)
         raise writing_failed(exc, failed.parent, what) from exc
     return nbformat.read(executed, as_version=4)
