@@ -109,3 +109,26 @@ def test_a_notebook_without_the_summary_cell_is_a_clear_error(tmp_path: Path) ->
     assert "\n" not in str(err.value)
     folder = out / str(YEAR) / ORG
     assert not folder.exists() or list(folder.iterdir()) == []  # nothing half-written
+
+
+def test_the_report_command_checks_the_parameters_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from ita_analysis.cli import main
+
+    calls = []
+    check = report_context.check_parameters
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return check(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr(report_context, "check_parameters", counted)
+    monkeypatch.setattr(render_report_module, "check_parameters", counted)
+    monkeypatch.setattr(report_context, "build_context", _no_context_here)
+    monkeypatch.setattr(render_report_module, "build_context", _no_context_here)
+    assert main(["report", "--org", ORG, "--year", str(YEAR), "--date", REPORT_DATE,
+                 "--engine", "nbclient", "--out", str(tmp_path)]) == 0
+    assert len(calls) == 1
+    assert (tmp_path / str(YEAR) / ORG / "summary.json").is_file()

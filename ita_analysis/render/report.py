@@ -90,13 +90,18 @@ def render_report(
     timeout: int | None = 600,
     engine_name: str | None = None,
     extra_summary: Mapping[str, Any] | None = None,
+    checked: ReportParams | None = None,
 ) -> ReportFiles:
     """Make one organisation's report for one fiscal year; returns the paths written.
 
     ``engine_name`` is papermill's execution engine (None: its default); ``extra_summary``
     adds keys to ``summary.json`` (the input fingerprint of ``render.fingerprint``).
+    ``checked`` is what ``check_parameters`` returned to a caller that checked the
+    parameters itself (the command line), so that they are checked once; the organisation,
+    year, data folder, digits and date arguments are then not read.
     """
-    params, _ = check_parameters(org_id, fiscal_year, data_dir or "", digits, report_date or "")
+    params = checked or check_parameters(org_id, fiscal_year, data_dir or "", digits,
+                                         report_date or "")[0]
     if pdf:
         check_pdf_tools(chromium)
     source = Path(notebook) if notebook is not None else notebook_path()
