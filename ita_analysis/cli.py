@@ -230,8 +230,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     with _own_kernels():
         files = render_report(args.org, args.year, data_dir=args.data, out_dir=args.out,
                               digits=args.digits, report_date=args.date, pdf=args.pdf,
-                              docx=args.docx,
-                              engine_name=args.engine, extra_summary=fingerprint)
+                              docx=args.docx, engine_name=args.engine,
+                              extra_summary=fingerprint, checked=params)
     for path in files.all():
         print(path)
     try:  # <out>/index.html and <out>/<year>/index.html

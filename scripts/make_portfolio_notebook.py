@@ -64,7 +64,8 @@ ANNEX = ("annex_run",)
 def build() -> nbformat.NotebookNode:
     return build_notebook(INTRO, PARAMETERS, SETUP, SECTIONS,
                           analyst_cells=(("analyst-table", ANALYST),), annex_sections=ANNEX,
-                          lab_cells=[LAB_FONTS_CELL])
+                          lab_cells=[LAB_FONTS_CELL],
+                          summary="ita_analysis.documents.portfolio.summary")
 
 
 def main() -> int:

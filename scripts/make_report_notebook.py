@@ -54,7 +54,8 @@ ANNEX = ("annex_cover", "annex_quality", "annex_framework", "annex_run")
 
 def build() -> nbformat.NotebookNode:
     return build_notebook(INTRO, PARAMETERS, SETUP, SECTIONS, annex_sections=ANNEX,
-                          lab_cells=[LAB_FONTS_CELL])
+                          lab_cells=[LAB_FONTS_CELL],
+                          summary="ita_analysis.documents.report.summary")
 
 
 def main() -> int:

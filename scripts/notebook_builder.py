@@ -36,11 +36,14 @@ def _hidden(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def build_notebook(intro: str, parameters: str, setup: str, sections: Sequence[str],
                    analyst_cells: Sequence[tuple[str, str]] = (),
                    annex_sections: Sequence[str] = (),
-                   lab_cells: Sequence[tuple[str, str]] = ()) -> nbformat.NotebookNode:
+                   lab_cells: Sequence[tuple[str, str]] = (),
+                   summary: str = "") -> nbformat.NotebookNode:
     """The notebook; each section cell displays ``sections.<name>(ctx)`` as HTML. Cells of
     ``annex_sections`` are tagged ``annex``: they make the internal annex, not the document.
     ``lab_cells`` (id, source) follow the parameters, left out of documents: what JupyterLab
-    needs before the sections (e.g. their typeface)."""
+    needs before the sections (e.g. their typeface). ``summary`` (a module with ``emit``)
+    makes the last cell: it displays the data summary.json needs for the renderer
+    (``ita_analysis.documents.summary``), tagged ``remove_cell``: in no document."""
     about = new_markdown_cell(intro, id="about")
     about.metadata["tags"] = ["remove_cell"]
     params = new_code_cell(parameters, id="parameters")
@@ -62,6 +65,12 @@ def build_notebook(intro: str, parameters: str, setup: str, sections: Sequence[s
     for cell_id, source in analyst_cells:
         cell = new_code_cell(source, id=cell_id)
         cell.metadata["tags"] = ["remove_cell"]
+        cells.append(cell)
+    if summary:
+        cell = new_code_cell(f"from {summary} import emit\n\ndisplay(emit(ctx), raw=True)",
+                             id="summary")
+        cell.metadata["tags"] = ["remove_cell"]
+        cell.metadata["jupyter"] = {"source_hidden": True}
         cells.append(cell)
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",

@@ -15,21 +15,15 @@ names and a hash of the exact filters, e.g. ``phanomphraiwan-nongphraiwan-ed6d23
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..analysis.scope import SLUG
-from ..documents.portfolio.sections import (
-    DEFAULT_YEAR,
-    PortfolioContext,
-    build_context,
-    check_parameters,
-)
-from ..documents.portfolio.sections import title as document_title
+from ..documents.portfolio.sections import DEFAULT_YEAR, PortfolioParams, check_parameters
 from ..errors import ParameterError
-from ..rules.check import record, resolve
 from .convert import has_annex
 from .document import packaged_notebook, render_notebook
 from .execute import start_engine
@@ -37,7 +31,7 @@ from .fastimport import nbformat
 from .record import run_time
 
 __all__ = ["SUMMARY_SCHEMA", "PortfolioFiles", "notebook_path", "portfolio_stem",
-           "render_portfolio"]
+           "portfolio_summary", "render_portfolio"]
 
 SUMMARY_SCHEMA = "ita-analysis/portfolio-summary/1"
 
@@ -71,30 +65,20 @@ def portfolio_stem(slug: str) -> str:
     return f"portfolio-{slug}"
 
 
-def _summary(ctx: PortfolioContext, slug: str, files: dict[str, str]) -> dict[str, Any]:
+def portfolio_summary(params: PortfolioParams, files: Mapping[str, str],
+                      generated_at: datetime, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What the portfolio's summary holds: the figures and records the notebook emitted
+    (``documents.portfolio.summary``), in the order of the schema, with the run record this
+    process adds: the schema, the parameters, the run time and the files."""
     return {
         "schema": SUMMARY_SCHEMA,
-        "scope": {**ctx.scope.as_dict(), "slug": slug, "label": ctx.portfolio.scope_label},
-        "parameters": ctx.params.as_dict(),
-        "generated": {
-            "package_version": __version__,
-            "framework_file": ctx.framework_file.name,
-            "framework_origin": ctx.framework_origin,
-            "data_source": ctx.params.data_dir or "embedded synthetic data",
-            "data_digest": ctx.dataset.digest,
-            "synthetic": ctx.synthetic,
-            "run_time": ctx.generated_at.isoformat(timespec="seconds"),
-        },
-        "files": files,
-        "rules": record(resolve(ctx.params.fiscal_year, ctx.dataset.rules_dir)),
-        "portfolio": ctx.portfolio.model_dump(mode="json"),
-        "left_out": _left_out(ctx),
+        "scope": data["scope"],
+        "parameters": params.as_dict(),
+        "generated": {**data["generated"],
+                      "run_time": generated_at.isoformat(timespec="seconds")},
+        "files": dict(files),
+        **{key: data[key] for key in ("rules", "portfolio", "left_out")},
     }
-
-
-def _left_out(ctx: PortfolioContext) -> list[dict[str, Any]]:
-    return [{"org_id": org.org_id, "name": org.name,
-             "problems": [p.as_dict() for p in org.problems]} for org in ctx.left_out]
 
 
 def render_portfolio(
@@ -122,19 +106,23 @@ def render_portfolio(
     generated_at = run_time()
     start_engine(engine_name, kernel_name, source)  # a warm kernel boots meanwhile
     nb_params = {**params.notebook_parameters(), "generated_at": generated_at.isoformat()}
-    ctx = build_context(**nb_params)
-    slug = ctx.scope.slug
+    slug = params.scope.slug
     stem = portfolio_stem(slug)
     names = {"notebook": f"{stem}.ipynb", "html": f"{stem}.html",
              "annex": f"{stem}-annex.html", "summary": f"{stem}.json"}
     folder = Path(out_dir) / str(params.fiscal_year)
-    summary = _summary(ctx, slug, names)
+    recorded: dict[str, Any] = {}
+
+    def summary(data: Mapping[str, Any]) -> dict[str, Any]:
+        recorded.update(portfolio_summary(params, names, generated_at, data))
+        return recorded
+
     if not has_annex(nbformat.read(source, as_version=4)):
         del names["annex"]
-    written = render_notebook(source, folder, names, nb_params, title=document_title(ctx),
-                              digits=params.digits, failed=f"{stem}.failed.ipynb",
+    written = render_notebook(source, folder, names, nb_params, digits=params.digits,
+                              failed=f"{stem}.failed.ipynb",
                               summary=summary, what="portfolio", kernel_name=kernel_name,
                               engine_name=engine_name, timeout=timeout)
     return PortfolioFiles(html=written["html"], notebook=written["notebook"],
                           summary=written["summary"], annex=written["annex"], slug=slug,
-                          left_out=tuple(_left_out(ctx)))
+                          left_out=tuple(recorded["left_out"]))

@@ -2,20 +2,20 @@
 wrong one), runs ``notebooks/report.ipynb`` through the document pipeline (``document``) and
 leaves ``report.ipynb``, ``report.html``, ``annex.html``, ``summary.json`` and, on request,
 ``report.pdf`` and ``report.docx`` (``documents.report.word``) in ``<out>/<year>/<org_id>/``: all of
-them or none (``outputs.staged``); a notebook that fails is kept as ``failed.ipynb``.
-See docs/architecture.md.
+them or none (``outputs.staged``); a notebook that fails is kept as ``failed.ipynb``. The
+context is built in the kernel only: the title and ``summary.json`` come from what the
+notebook's last cell emits (``documents.report.summary``), to which ``report_summary`` adds
+the run record; only ``--docx`` builds a context here. See docs/architecture.md.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..documents.report.context import (
     DEFAULT_ORG,
     DEFAULT_YEAR,
@@ -24,7 +24,6 @@ from ..documents.report.context import (
     check_parameters,
 )
 from ..errors import ParameterError
-from ..thai import apply_digits
 from .browser import CHROMIUM
 from .document import packaged_notebook, render_notebook
 from .execute import start_engine
@@ -57,42 +56,21 @@ def notebook_path() -> Path:
     return packaged_notebook("report.ipynb")
 
 
-def _summary(params: ReportParams, files: dict[str, str], generated_at: datetime,
-             ctx: Any) -> dict[str, Any]:
-    """What summary.json holds: the figures and findings, and all the annex records (data
-    quality, the framework's provenance, the run), for machines and for audit."""
-    fw = ctx.framework
-    plan = ctx.measure_plan
+def report_summary(params: ReportParams, files: Mapping[str, str], generated_at: datetime,
+                   data: Mapping[str, Any]) -> dict[str, Any]:
+    """What summary.json holds: the figures, findings and annex records the notebook emitted
+    (``documents.report.summary``), in the order of the schema, with the run record this
+    process adds: the schema, the parameters, the run time and the files."""
     return {
         "schema": SUMMARY_SCHEMA,
-        "org": ctx.org,
+        "org": data["org"],
         "parameters": params.as_dict(),
-        "generated": {
-            "package_version": __version__,
-            "framework_file": ctx.framework_file.name,
-            "framework_origin": ctx.framework_origin,
-            "data_source": params.data_dir or "embedded default data",
-            "data_digest": ctx.dataset.digest,
-            "data_files": sorted(p.name for p in ctx.dataset.files.values()),
-            "run_time": generated_at.isoformat(timespec="seconds"),
-        },
-        "document": {
-            "date": ctx.document_date.isoformat() if ctx.document_date else None,
-            "synthetic": ctx.synthetic,
-            "sections": list(ctx.sections),
-        },
-        "files": files,
-        "rules": ctx.rules_summary(),
-        "findings": ctx.findings.model_dump(mode="json"),
-        "recommendations": [r.model_dump(mode="json") for r in ctx.recommendations],
-        "measures": {
-            "year": plan.year,
-            "ahead": [dataclasses.asdict(m) for m in plan.ahead],
-            "done": [dataclasses.asdict(m) for m in plan.done],
-            "weak_points": [dataclasses.asdict(w) for w in plan.weak_points],
-            "stated": plan.stated,
-        },
-        "framework_provenance": fw.provenance.model_dump(mode="json"),
+        "generated": {**data["generated"],
+                      "run_time": generated_at.isoformat(timespec="seconds")},
+        "document": data["document"],
+        "files": dict(files),
+        **{key: data[key] for key in ("rules", "findings", "recommendations", "measures",
+                                      "framework_provenance")},
     }
 
 
@@ -112,13 +90,18 @@ def render_report(
     timeout: int | None = 600,
     engine_name: str | None = None,
     extra_summary: Mapping[str, Any] | None = None,
+    checked: ReportParams | None = None,
 ) -> ReportFiles:
     """Make one organisation's report for one fiscal year; returns the paths written.
 
     ``engine_name`` is papermill's execution engine (None: its default); ``extra_summary``
     adds keys to ``summary.json`` (the input fingerprint of ``render.fingerprint``).
+    ``checked`` is what ``check_parameters`` returned to a caller that checked the
+    parameters itself (the command line), so that they are checked once; the organisation,
+    year, data folder, digits and date arguments are then not read.
     """
-    params, _ = check_parameters(org_id, fiscal_year, data_dir or "", digits, report_date or "")
+    params = checked or check_parameters(org_id, fiscal_year, data_dir or "", digits,
+                                         report_date or "")[0]
     if pdf:
         check_pdf_tools(chromium)
     source = Path(notebook) if notebook is not None else notebook_path()
@@ -127,22 +110,23 @@ def render_report(
     generated_at = run_time()  # a wrong SOURCE_DATE_EPOCH is refused before a kernel starts
     start_engine(engine_name, kernel_name, source)  # a warm kernel boots meanwhile
     nb_params = {**params.notebook_parameters(), "generated_at": generated_at.isoformat()}
-    ctx = build_context(**nb_params)
     folder = report_folder(out_dir, params.fiscal_year, params.org_id)
     names = {"notebook": "report.ipynb", "html": "report.html", "annex": "annex.html",
              "summary": "summary.json"}
     if pdf:
         names["pdf"] = "report.pdf"
     built = {}
-    if docx:  # the Word document: from the same context, without the kernel
+    if docx:  # the Word document: python-docx, not the kernel, so this process builds the
+        # context for it (only when it is asked for)
         from ..documents.report.word import docx_bytes
 
         names["docx"] = "report.docx"
-        built["docx"] = lambda: docx_bytes(ctx)
-    title = apply_digits(f"การวิเคราะห์ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. "
-                         f"{params.fiscal_year} — {ctx.org['name']}", params.digits)
-    summary = {**_summary(params, names, generated_at, ctx), **(extra_summary or {})}
-    written = render_notebook(source, folder, names, nb_params, title=title,
+        built["docx"] = lambda: docx_bytes(build_context(**nb_params))
+
+    def summary(data: Mapping[str, Any]) -> dict[str, Any]:
+        return {**report_summary(params, names, generated_at, data), **(extra_summary or {})}
+
+    written = render_notebook(source, folder, names, nb_params,
                               digits=params.digits, failed=FAILED_NOTEBOOK, summary=summary,
                               what="report", kernel_name=kernel_name, engine_name=engine_name,
                               timeout=timeout, chromium=chromium, built=built)
