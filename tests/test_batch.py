@@ -786,9 +786,12 @@ def test_after_kill_9_of_a_whole_batch_the_next_run_removes_its_leftovers(
             time.sleep(0.2)
         victims = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
                    and _has_mark(int(p.name), mark)]
-        for pid in victims:  # the batch, its workers and the kernels in their own sessions
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+        # the batch, its workers and the kernels in their own sessions: all stopped first, so
+        # that no worker sees its parent die (and cleans up) before its own SIGKILL arrives
+        for sig in (signal.SIGSTOP, signal.SIGKILL):
+            for pid in victims:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, sig)
         proc.wait()
     finally:
         if proc.poll() is None:
