@@ -30,6 +30,11 @@ def _dots(count: int) -> str:
     return "." * count
 
 
+def _section_heading(w: Writer, c: dict[str, Any], key: str, *, new_page: bool = False) -> None:
+    """A numbered section's heading, "๓. การวิเคราะห์…", as the HTML's section macro writes it."""
+    w.heading(f"{c['sec'][key]}. {SECTION_TITLES[key]}", 1, new_page=new_page)
+
+
 def _month_span(n: S.Numbers, start: Any, end: Any) -> str:
     return f"{n.month(start[0], start[1])} – {n.month(end[0], end[1])}"
 
@@ -112,10 +117,10 @@ def contents(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
 
 
 def framework(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
-    d, fw, tab, sec = S.framework_data(ctx), c["fw"], c["tab"], c["sec"]
+    d, fw, tab = S.framework_data(ctx), c["fw"], c["tab"]
     n = S.Numbers(ctx.digits)
     period = d["period"]
-    w.heading(f"{sec['framework']}. {SECTION_TITLES['framework']}", 1)
+    _section_heading(w, c, "framework")
     w.para(f"{fw.name_th} ({fw.short_name}) ประจำปีงบประมาณ พ.ศ. {fw.fiscal_year} "
            f"ประเมินการดำเนินงานระหว่างวันที่ {n.date(period[0])} ถึงวันที่ {n.date(period[1])} "
            f"ประกอบด้วย {len(fw.indicators)} ตัวชี้วัด เก็บข้อมูลด้วยเครื่องมือ {len(fw.tools)} "
@@ -160,10 +165,9 @@ def framework(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
 
 
 def results(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
-    d, f, fw, org, tab, sec = (S.results_data(ctx), c["f"], c["fw"], c["org"], c["tab"],
-                               c["sec"])
+    d, f, fw, org, tab = S.results_data(ctx), c["f"], c["fw"], c["org"], c["tab"]
     n = S.Numbers(ctx.digits)
-    w.heading(f"{sec['results']}. {SECTION_TITLES['results']}", 1)
+    _section_heading(w, c, "results")
     lead = w.para(("b", f"ผลการประเมิน {fw.short_name} ประจำปีงบประมาณ พ.ศ. {f.fiscal_year}"),
                   indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     lead.runs[-1].add_break()  # type: ignore[attr-defined]
@@ -200,9 +204,9 @@ def results(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
 
 
 def analysis(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
-    d, f, tab, sec = S.analysis_data(ctx), c["f"], c["tab"], c["sec"]
+    d, f, tab = S.analysis_data(ctx), c["f"], c["tab"]
     n = S.Numbers(ctx.digits)
-    w.heading(f"{sec['analysis']}. {SECTION_TITLES['analysis']}", 1)
+    _section_heading(w, c, "analysis")
     for i, text in enumerate(d["paragraphs"], start=1):
         w.numbered(f"{i}.", text)
     rows, merges = [], []
@@ -221,7 +225,7 @@ def analysis(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
 def recommendations(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
     d, sec = S.recommendations_data(ctx), c["sec"]
     n = S.Numbers(ctx.digits)
-    w.heading(f"{sec['recommendations']}. {SECTION_TITLES['recommendations']}", 1)
+    _section_heading(w, c, "recommendations")
     for i, t in enumerate(d["tools"], start=1):
         w.heading(f"{sec['recommendations']}.{i} {t['tool'].name_th} ({t['tool'].code})", 2)
         if t["text"]:
@@ -240,7 +244,7 @@ def weakest(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
         return
     d, f, tab, sec, target = S.weakest_data(ctx), c["f"], c["tab"], c["sec"], c["target"]
     n = S.Numbers(ctx.digits)
-    w.heading(f"{sec['weakest']}. {SECTION_TITLES['weakest']}", 1)
+    _section_heading(w, c, "weakest")
     if d["detail"]:
         w.para(d["detail"])
     blocks = d["blocks"]
@@ -310,10 +314,10 @@ def _measures_table(w: Writer, n: S.Numbers, rows: list[Any], number: object, ti
 
 
 def measures(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
-    d, org, tab, sec, target = S.measures_data(ctx), c["org"], c["tab"], c["sec"], c["target"]
+    d, org, tab, target = S.measures_data(ctx), c["org"], c["tab"], c["target"]
     n = S.Numbers(ctx.digits)
     plan, links = d["plan"], d["links"]
-    w.heading(f"{sec['measures']}. {SECTION_TITLES['measures']}", 1, new_page=True)
+    _section_heading(w, c, "measures", new_page=True)
     if plan.own and plan.proposals:
         own = f"{n.text(1)}" + (f"–{len(plan.own)}" if len(plan.own) > 1 else "")
         prop = f"{plan.proposals[0].number}" + (
@@ -381,16 +385,16 @@ def _figures(w: Writer, ctx: ReportContext, figures: list[Any]) -> None:
 def charts_section(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
     if "charts" not in ctx.sections:
         return
-    w.heading(f"{c['sec']['charts']}. {SECTION_TITLES['charts']}", 1)
+    _section_heading(w, c, "charts")
     _figures(w, ctx, ctx.figures_in("charts"))
 
 
 def history(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
     if "history" not in ctx.sections:
         return
-    d, f, org, tab, sec = S.history_data(ctx), c["f"], c["org"], c["tab"], c["sec"]
+    d, f, org, tab = S.history_data(ctx), c["f"], c["org"], c["tab"]
     n = S.Numbers(ctx.digits)
-    w.heading(f"{sec['history']}. {SECTION_TITLES['history']}", 1)
+    _section_heading(w, c, "history")
     if d["text"]:
         w.para(d["text"])
     codes = d["tool_codes"]
@@ -413,9 +417,9 @@ def history(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
 def peers(w: Writer, ctx: ReportContext, c: dict[str, Any]) -> None:
     if "peers" not in ctx.sections:
         return
-    d, f, org, tab, sec = S.peers_data(ctx), c["f"], c["org"], c["tab"], c["sec"]
+    d, f, org, tab = S.peers_data(ctx), c["f"], c["org"], c["tab"]
     n = S.Numbers(ctx.digits)
-    w.heading(f"{sec['peers']}. {SECTION_TITLES['peers']}", 1)
+    _section_heading(w, c, "peers")
     if d["text"]:
         w.para(d["text"])
     rows = [[Cell(g["label"], bold=True), Cell(n.int(g["peer"].count), number=True),
