@@ -12,6 +12,8 @@ notebook can leave behind.
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 from datetime import datetime
@@ -290,3 +292,32 @@ def test_a_notebook_leaves_nothing_to_the_next(tmp_path: Path) -> None:
     assert _outputs(warm) == _outputs(fresh)
     assert "hook" not in _outputs(warm)
     assert [c.execution_count for c in warm.cells] == [c.execution_count for c in fresh.cells]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets are POSIX only")
+def test_our_kernels_listen_on_private_unix_sockets_not_tcp_ports(tmp_path: Path) -> None:
+    """A TCP port picked by binding and releasing it can be taken by another process before
+    the kernel binds it ("Address already in use", seen in CI with two batch workers): our
+    kernels listen on Unix sockets in a folder of their own, which goes with the kernel."""
+    from ita_analysis.render.execute import kernel_manager_class
+
+    manager = kernel_manager_class()
+    source = _notebook(tmp_path, "where", "print(6 * 7)")
+    nb = papermill.execute_notebook(str(source), str(tmp_path / "where-out.ipynb"),
+                                    engine_name=ENGINE_NAME, progress_bar=False,
+                                    kernel_manager_class=manager)
+    assert _outputs(nb) == ["42"]
+    [kernel] = [k for k in warm_kernels() if k.manager_class is manager]
+    info = kernel.km.get_connection_info()
+    folder = Path(info["ip"]).parent
+    assert info["transport"] == "ipc"
+    assert folder.is_dir() and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    sockets = {folder / f"k-{info[name]}" for name in
+               ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")}
+    assert all(path.is_socket() for path in sockets)
+    # two managers never share a folder, whatever ports they pick
+    other = Path(manager(kernel_name="python3").ip).parent
+    assert other != folder
+    other.rmdir()
+    shutdown_kernels()
+    assert not folder.exists()

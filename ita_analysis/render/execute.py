@@ -15,26 +15,56 @@ from .outputs import disk_error, writing_failed
 
 
 @cache  # one class per process: the warm engine keeps a kernel per manager class
-def kernel_manager_class() -> type | None:
-    """A kernel manager that provisions CurveZMQ keys when the kernel supports them.
+def kernel_manager_class() -> type:
+    """The kernel manager every notebook of ours runs under.
 
-    The local kernel then talks to us encrypted, and ipykernel does not print its warning
-    about plain-text TCP on every report. None (nbclient's default) where pyzmq lacks Curve.
+    On POSIX the kernel listens on Unix sockets in a folder of its own (transport "ipc"), not
+    on TCP ports: jupyter_client picks a TCP port by binding and releasing it, so between that
+    and the kernel's own bind another process (a second batch worker, any outgoing connection)
+    can take it and the kernel dies with "Address already in use". And where pyzmq and
+    jupyter_client support CurveZMQ, the kernel talks to us encrypted (ipykernel then does not
+    print its warning about plain-text transport on every report).
     """
+    import shutil
+    import tempfile
+
     import zmq
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
-    if not zmq.has("curve") or "transport_encryption" not in AsyncKernelManager.class_traits():
-        return None
+    curve = zmq.has("curve") and "transport_encryption" in AsyncKernelManager.class_traits()
+    ipc = os.name == "posix"
 
-    class CurveKernelManager(AsyncKernelManager):
-        @default("transport_encryption")
-        def _encrypt_when_supported(self) -> str:
-            return "auto"
+    class ItaKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _ipc_on_posix(self) -> str:
+            return "ipc" if ipc else "tcp"
 
-    return CurveKernelManager
+        _socket_folder: str | None = None  # made by us, removed with the kernel's sockets
 
+        def _ip_default(self) -> str:  # traitlets' dynamic default of ``ip``
+            if self.transport != "ipc":
+                return super()._ip_default()
+            self._socket_folder = tempfile.mkdtemp(prefix="ita-kernel-")
+            # short: a Unix socket's path has at most 107 bytes
+            return os.path.join(self._socket_folder, "k")
+
+        def write_connection_file(self, **kwargs: Any) -> None:
+            if self._socket_folder:  # again after a restart's clean-up removed it
+                os.makedirs(self._socket_folder, mode=0o700, exist_ok=True)
+            super().write_connection_file(**kwargs)
+
+        def cleanup_ipc_files(self) -> None:
+            super().cleanup_ipc_files()
+            if self._socket_folder:
+                shutil.rmtree(self._socket_folder, ignore_errors=True)
+
+        if curve:
+            @default("transport_encryption")
+            def _encrypt_when_supported(self) -> str:
+                return "auto"
+
+    return ItaKernelManager
 
 
 def start_engine(engine_name: str | None, kernel_name: str | None, source: Path) -> None:
@@ -84,7 +114,7 @@ def execute(source: Path, executed: Path, parameters: dict[str, Any], *, failed:
             str(source), str(executed), parameters=parameters,
             kernel_name=kernel_name, engine_name=engine_name, progress_bar=False,
             log_output=False, execution_timeout=timeout,
-            **({"kernel_manager_class": km} if (km := kernel_manager_class()) else {}))
+            kernel_manager_class=kernel_manager_class())
     except PapermillExecutionError as exc:
         keep_failed(executed, failed)
         raise execution_error(exc, what) from exc
