@@ -1,7 +1,8 @@
 """The printed document (the PDF agencies post), read back from the PDF itself.
 
 The seed organisation and an invented failing one are printed by the package's own printing
-(``print_pdf``, two passes for the contents list's page numbers); poppler reads the words and
+(``print_pdf``: an unpainted printing to learn the contents list's page numbers, then the
+document); poppler reads the words and
 where they sit, and the pages as images.
 """
 
@@ -17,7 +18,7 @@ from _pdf import pages, require_poppler, stray_ink
 from conftest import Document
 
 from ita_analysis.documents.report.context import SECTION_TITLES, build_context
-from ita_analysis.render.browser import print_pdf
+from ita_analysis.render.browser import browser_stats, print_pdf
 from ita_analysis.thai import to_arabic_digits
 
 pytestmark = [needs_browser]
@@ -34,7 +35,10 @@ def printed(documents: dict[str, Document],
     pdfs = {}
     for name in PRINTED:
         pdfs[name] = out / f"{name}.pdf"
+        before = browser_stats()["printings"]
         print_pdf(documents[name].files.html, pdfs[name])
+        # the unpainted printing put every section where the painted one did: printed twice
+        assert browser_stats()["printings"] - before == 2, name
     return pdfs
 
 

@@ -3,9 +3,12 @@ and the checks the browser test makes. Playwright is imported only when a browse
 
 Starting Chromium (and Playwright's driver) costs about a second, more than printing a report.
 A process that prints many documents (a batch worker) calls ``keep_browser_open()`` once: from
-then on each document gets a new page, in a new browser context (nothing shared between
-documents: cookies, cache, storage), of one browser per process and thread that stays open
-until the process exits (``close_kept_browsers``), and is started again if it died.
+then on one browser per process and thread stays open until the process exits
+(``close_kept_browsers``), and is started again if it died. Pages opened to look at a document
+(``chromium_page``) each get a new browser context (nothing shared: cookies, cache, storage).
+Printing (``print_pdf``) goes on in one page kept for it, navigated from document to document:
+a new context and page cost about 0.25 s, as much as printing a report; what we print is a
+self-contained file without scripts, so it leaves nothing behind for the next one.
 """
 
 from __future__ import annotations
@@ -40,13 +43,17 @@ class PageLog:
 
 
 _KEPT: dict[tuple[int, str], tuple[Any, Any]] = {}  # (thread, chromium) -> (playwright, browser)
+_PRINT_PAGES: dict[tuple[int, str], tuple[Any, Any, int]] = {}  # -> (context, page, documents)
+_PRINT_PAGE_DOCUMENTS = 200  # a kept printing page is replaced after this many documents
 _KEPT_PID = os.getpid()
 _KEEP = False
-_STATS = {"launched": 0, "documents": 0}  # this process's browsers, for batch.json
+# this process's browsers, for batch.json: started, documents opened, PDF printings made
+_STATS = {"launched": 0, "documents": 0, "printings": 0}
 
 
 def browser_stats() -> dict[str, int]:
-    """How many browsers this process started and how many documents it opened in them."""
+    """How many browsers this process started, documents it opened in them and printings it
+    made (a document with a contents list is printed twice: unpainted, then for good)."""
     return dict(_STATS)
 
 
@@ -56,9 +63,10 @@ def keep_browser_open() -> None:
     global _KEEP, _KEPT_PID
     if os.getpid() != _KEPT_PID:  # a forked child: those browsers are the parent's
         _KEPT.clear()
+        _PRINT_PAGES.clear()
         _KEPT_PID = os.getpid()
         _KEEP = False
-        _STATS.update(launched=0, documents=0)
+        _STATS.update(launched=0, documents=0, printings=0)
     if not _KEEP:
         from multiprocessing import util
 
@@ -70,6 +78,7 @@ def keep_browser_open() -> None:
 def close_kept_browsers() -> None:
     """Close the browsers this process kept open (those of the calling thread can be closed
     by Playwright; the others are only forgotten: their driver exits with the process)."""
+    _PRINT_PAGES.clear()  # closed with their browser
     for key in [k for k in _KEPT if k[0] == threading.get_ident()]:
         manager, browser = _KEPT.pop(key)
         try:
@@ -122,6 +131,73 @@ def _browser(chromium: str) -> Iterator[Any]:
             browser.close()
 
 
+def _open_page(browser: Any, *, width: int, height: int, media: str | None,
+               log: PageLog | None = None) -> tuple[Any, Any]:
+    """A new context and page in ``browser`` (``media`` emulated from the start, so that the
+    page is laid out once, for what it is opened for), its events written into ``log``."""
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  device_scale_factor=1)
+    try:
+        page = context.new_page()
+        if media:
+            page.emulate_media(media=media)
+        if log is not None:
+            page.on("console", lambda m: log.console_errors.append(m.text)
+                    if m.type == "error" else None)
+            page.on("pageerror", lambda e: log.console_errors.append(str(e)))
+            page.on("requestfailed", lambda r: log.failed_requests.append(r.url))
+            page.on("request", lambda r: log.requests.append(r.url))
+    except BaseException:
+        context.close()
+        raise
+    return context, page
+
+
+def _load(page: Any, html_file: str | Path) -> None:
+    """Open ``html_file`` (a path, or a URL) in ``page`` and wait for its fonts."""
+    url = str(html_file)
+    if "://" not in url:
+        url = Path(html_file).resolve().as_uri()
+    page.goto(url, wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    _STATS["documents"] += 1
+
+
+@contextmanager
+def _printing_page(chromium: str) -> Iterator[Any]:
+    """A page laid out for print: this thread's kept one in a process that keeps its browser
+    (replaced when its browser died or after ``_PRINT_PAGE_DOCUMENTS``), else a new one."""
+    if not (_KEEP and os.getpid() == _KEPT_PID):
+        with _browser(chromium) as browser:
+            context, page = _open_page(browser, width=1200, height=1600, media="print")
+            try:
+                yield page
+            finally:
+                context.close()
+        return
+    key = (threading.get_ident(), chromium)
+    browser = _kept_browser(chromium)
+    context, page, count = _PRINT_PAGES.pop(key, (None, None, 0))
+    if page is None or page.is_closed() or context.browser is not browser \
+            or count >= _PRINT_PAGE_DOCUMENTS:
+        if context is not None:
+            try:
+                context.close()
+            except Exception:  # its browser is gone
+                pass
+        context, page = _open_page(browser, width=1200, height=1600, media="print")
+        count = 0
+    try:
+        yield page
+    except BaseException:  # the next document opens a new page, not one in an unknown state
+        try:
+            context.close()
+        except Exception:
+            pass
+        raise
+    _PRINT_PAGES[key] = (context, page, count + 1)
+
+
 @contextmanager
 def chromium_page(html_file: str | Path, *, width: int = 1200, height: int = 1600,
                   chromium: str = CHROMIUM, media: str | None = None,
@@ -131,23 +207,9 @@ def chromium_page(html_file: str | Path, *, width: int = 1200, height: int = 160
     once, for what it is opened for."""
     log = PageLog()
     with _browser(chromium) as browser:
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      device_scale_factor=1)
-        _STATS["documents"] += 1
+        context, page = _open_page(browser, width=width, height=height, media=media, log=log)
         try:
-            page = context.new_page()
-            if media:
-                page.emulate_media(media=media)
-            page.on("console", lambda m: log.console_errors.append(m.text)
-                    if m.type == "error" else None)
-            page.on("pageerror", lambda e: log.console_errors.append(str(e)))
-            page.on("requestfailed", lambda r: log.failed_requests.append(r.url))
-            page.on("request", lambda r: log.requests.append(r.url))
-            url = str(html_file)
-            if "://" not in url:
-                url = Path(html_file).resolve().as_uri()
-            page.goto(url, wait_until="load")
-            page.evaluate("document.fonts.ready.then(() => true)")
+            _load(page, html_file)
             yield page, log
         finally:
             context.close()
@@ -163,35 +225,50 @@ def section_pages(pdf: bytes) -> dict[str, int]:
             for name, dest in reader.named_destinations.items()}
 
 
-# Writes each section's page into the contents list, in the document's digits.
+# Writes each section's page into the contents list, in the document's digits (``pages`` maps
+# a section's id to its page; a number alone is written in every cell, as a placeholder).
 _FILL_CONTENTS = """(pages) => {
   const thai = (document.querySelector('[data-digits]') || {dataset: {}}).dataset.digits
     !== 'arabic';
   for (const cell of document.querySelectorAll('[data-toc-page]')) {
-    const page = pages[cell.dataset.tocPage];
+    const page = typeof pages === 'number' ? pages : pages[cell.dataset.tocPage];
     const text = page === undefined ? '' : String(page);
     cell.textContent = thai ? text.replace(/[0-9]/g, d => '๐๑๒๓๔๕๖๗๘๙'[d]) : text;
   }
 }"""
+# Paints nothing and keeps the layout: a printing only to learn where the sections fall.
+_PAINT_NOTHING = "html, html * { visibility: hidden !important; }"
+_UNHIDE = "() => document.getElementById('ita-paint-nothing').remove()"
+_PLACEHOLDER_PAGE = 88  # as wide as any page number a report reaches, in either digits
 _CONTENTS_PASSES = 3
+_PDF_OPTIONS = {"format": "A4", "print_background": True, "prefer_css_page_size": True}
+
+
+def _print(page: Any) -> bytes:
+    _STATS["printings"] += 1
+    return page.pdf(**_PDF_OPTIONS)
 
 
 def print_pdf(html_file: str | Path, pdf_file: str | Path,
               chromium: str = CHROMIUM) -> dict[str, int]:
     """Print an HTML file to A4 PDF (the stylesheet's @page rules; text stays selectable).
 
-    Chromium cannot number pages in a contents list (no ``target-counter``), so a document
-    with one is printed, the page of each section read from the PDF's named destinations,
-    written into the list, and printed again, until the pages hold still. Returns them.
+    Chromium cannot number pages in a contents list (no ``target-counter``). So a document with
+    one is first printed with nothing painted (layout alone, about half the cost), with every
+    page number a placeholder as wide as a real one; the page of each section is read from
+    that PDF's named destinations, written into the list, and the document printed; its pages
+    are read again and, should they have moved, written and printed again. Returns them.
     """
-    with chromium_page(html_file, chromium=chromium, media="print") as (page, _):
-        options = {"format": "A4", "print_background": True, "prefer_css_page_size": True}
-        data = page.pdf(**options)
-        pages = section_pages(data)
+    with _printing_page(chromium) as page:
+        _load(page, html_file)
         if page.locator("[data-toc-page]").count():
+            page.evaluate(_FILL_CONTENTS, _PLACEHOLDER_PAGE)
+            page.add_style_tag(content=_PAINT_NOTHING).evaluate("s => s.id = 'ita-paint-nothing'")
+            pages = section_pages(_print(page))
+            page.evaluate(_UNHIDE)
             for _ in range(_CONTENTS_PASSES):
                 page.evaluate(_FILL_CONTENTS, pages)
-                data = page.pdf(**options)
+                data = _print(page)
                 printed = section_pages(data)
                 if printed == pages:
                     break
@@ -199,6 +276,9 @@ def print_pdf(html_file: str | Path, pdf_file: str | Path,
             else:
                 raise RuntimeError("the contents list's page numbers did not settle after "
                                    f"{_CONTENTS_PASSES} printings")
+        else:
+            data = _print(page)
+            pages = section_pages(data)
         Path(pdf_file).write_bytes(data)
     return pages
 
