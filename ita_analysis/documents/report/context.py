@@ -172,7 +172,7 @@ class ReportContext(ContextFacts):
                            *narrative.label_notes(self.findings, self.digits)]
         return out
 
-    @property
+    @cached_property  # read by every section and chart: about 40 times a report
     def org(self) -> dict[str, str]:
         row = self.dataset.organisation(self.params.org_id)
         return {key: ("" if pd.isna(row[key]) else str(row[key]))
