@@ -29,7 +29,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ita_analysis.present import thaibreak
+from ita_analysis.present import thaibreak, thaiwords
 
 ORG, YEAR = "nongsaeng-prachinburi", 2565
 
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     floor_ms = best_ms(floor, args.repeat)
 
     t0 = time.perf_counter()
-    thaibreak._dictionary()
+    thaiwords.dictionary()
     dict_ms = (time.perf_counter() - t0) * 1000
 
     t0 = time.perf_counter()

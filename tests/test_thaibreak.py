@@ -78,14 +78,13 @@ def test_our_dictionary_segments_as_pythainlps_trie_does():
     from pythainlp.tokenize import word_tokenize
     from pythainlp.util import dict_trie
 
-    from ita_analysis.present.thaibreak import _dictionary, _tokens
+    from ita_analysis.present.thaiwords import dictionary, tokens
 
-    trie = dict_trie(_dictionary().words)
+    trie = dict_trie(dictionary().words)
     text = ("ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ ควรเผยแพร่"
             "แผนการจัดซื้อจัดจ้างหรือแผนการจัดหาพัสดุประจำปีตั้งแต่ต้นปีงบประมาณ ๒๕๖๕ "
             "ผู้รับบริการสอบถามและร้องเรียนได้ ITA 98.47")
-    assert _tokens(text, _dictionary()) == word_tokenize(text, custom_dict=trie,
-                                                          engine="newmm")
+    assert tokens(text, dictionary()) == word_tokenize(text, custom_dict=trie, engine="newmm")
 
 
 # ---------------------------------------------------------------------------- segmentation

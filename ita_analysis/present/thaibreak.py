@@ -30,13 +30,24 @@ import html
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache
-from html.parser import HTMLParser
-from importlib import resources
 
 from markupsafe import Markup, escape
 from pythainlp.util.date import thai_abbr_months, thai_full_months  # as ita_analysis.thai
+
+from .htmltree import INLINE, SKIP, Element, Event, parse
+from .thaiwords import (
+    dictionary,
+    ita_terms,
+    number_leads,
+    segmentation_hints,
+    short_dictionary,
+    spacing_length,
+    tokens,
+    trie_pattern,
+    units,
+)
 
 __all__ = [
     "CLASS",
@@ -83,7 +94,6 @@ _WS_RE = re.compile(f"[{_WS}]+")
 _THAI_LETTER = "\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e"
 _THAI_LETTER_RE = re.compile(f"[{_THAI_LETTER}]")
 _THAI_DIGIT_RE = re.compile("[\u0e50-\u0e59]")
-_COMBINING_RE = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 _DIGIT = "[0-9\u0e50-\u0e59]"
 # A number as printed: optional sign, an item code's letters (O36), digits with decimal or
 # thousands separators or a time's point (๐๙.๑๐), a per cent sign.
@@ -98,137 +108,21 @@ _PREFIXES = frozenset({"การ", "ความ", "ผู้"})
 _ORDINAL = "ที่"
 
 
-# ------------------------------------------------------------------------------ word lists
-
-
-def _word_file(name: str) -> tuple[str, ...]:
-    text = resources.files("ita_analysis").joinpath("words", name).read_text(encoding="utf-8")
-    words = (line.strip() for line in text.splitlines())
-    return tuple(dict.fromkeys(w for w in words if w and not w.startswith("#")))
-
-
-@cache
-def ita_terms() -> tuple[str, ...]:
-    """Our ITA and government terms (``words/ita_terms.txt``): never broken inside."""
-    return _word_file("ita_terms.txt")
-
-
-@cache
-def segmentation_hints() -> tuple[str, ...]:
-    """Ordinary words that steer newmm (``words/segmentation_hints.txt``); not protected."""
-    return _word_file("segmentation_hints.txt")
-
-
-@cache
-def units() -> tuple[str, ...]:
-    """Units that stay with the number before them (``words/units.txt``)."""
-    return _word_file("units.txt")
-
-
-@cache
-def number_leads() -> tuple[str, ...]:
-    """Words that stay with the number after them (``words/number_leads.txt``)."""
-    return _word_file("number_leads.txt")
-
-
-def spacing_length(text: str) -> int:
-    """Characters that take width: Thai vowel and tone marks above or below are not counted."""
-    return len(_COMBINING_RE.sub("", text))
-
-
-class _Dictionary:
-    """The segmenter's dictionary: pythainlp's Thai words, our terms and hints.
-
-    newmm asks its dictionary one thing, the words that start at a position of a text
-    (``prefixes``). pythainlp answers with a trie of Python objects that takes 0.3 to 0.9 s to
-    build; two frozen sets (the words, and every proper prefix of a word) take about 0.12 s
-    and answer faster, with the same segmentation (tests/test_thaibreak.py compares them).
-    ``limit`` leaves out words longer than that many spacing characters.
-    """
-
-    __slots__ = ("limit", "stems", "words")
-
-    def __init__(self, words: frozenset[str], stems: frozenset[str], limit: int = 0) -> None:
-        self.words, self.stems, self.limit = words, stems, limit
-
-    def __len__(self) -> int:
-        return len(self.words)
-
-    def prefixes(self, text: str, start: int = 0) -> list[str]:
-        found, end, stop = [], start + 1, len(text)
-        words, stems = self.words, self.stems
-        while end <= stop:
-            piece = text[start:end]
-            if piece in words:
-                if not self.limit or spacing_length(piece) <= self.limit:
-                    found.append(piece)
-            elif piece not in stems:
-                break
-            end += 1
-        return found
-
-
-@cache
-def _dictionary() -> _Dictionary:
-    """Built once per process."""
-    from pythainlp.corpus import thai_words
-
-    words = frozenset(filter(None, (w.strip() for w in (*thai_words(), *ita_terms(),
-                                                         *segmentation_hints()))))
-    stems = frozenset(w[:k] for w in words for k in range(1, len(w)))
-    return _Dictionary(words, stems)
-
-
-@cache
-def _short_dictionary() -> _Dictionary:
-    """The same words but those longer than KEEP_MAX: splits an over-long word."""
-    full = _dictionary()
-    return _Dictionary(full.words, full.stems, KEEP_MAX)
-
-
-def _tokens(text: str, dictionary: _Dictionary) -> list[str]:
-    from pythainlp.tokenize import word_tokenize
-
-    return word_tokenize(text, custom_dict=dictionary, engine="newmm",  # type: ignore[arg-type]
-                         keep_whitespace=True)
-
-
-def _trie_pattern(words: Iterable[str]) -> str:
-    """A regular expression matching any of ``words``, longest first, shaped as a trie so that
-    a search tries only the words that start with the character at hand."""
-    root: dict = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def pattern(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + pattern(sub) for ch, sub in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            return f"(?:{body})?"
-        return body
-
-    return pattern(root)
 
 
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     months = [*thai_full_months, *thai_abbr_months]
-    month = _trie_pattern(months)
+    month = trie_pattern(months)
     era = r"(?:[พค]\.\s?ศ\.\s*)"
     return {
         # ๑ ตุลาคม ๒๕๖๔, ตุลาคม พ.ศ. ๒๕๖๔, ๑๕ ธ.ค. ๖๕, ๑ ตุลาคม
         "date": re.compile(
             rf"(?:{_DIGIT}{{1,2}}\s*)?(?:{month})(?:\s*{era}?{_DIGIT}{{2,4}}(?!{_DIGIT}))?"),
-        "lead": re.compile(rf"(?:{_trie_pattern(number_leads())})\s*{_NUMBER}"),
-        "unit": re.compile(rf"{_NUMBER}\s*(?:{_trie_pattern(units())})"),
+        "lead": re.compile(rf"(?:{trie_pattern(number_leads())})\s*{_NUMBER}"),
+        "unit": re.compile(rf"{_NUMBER}\s*(?:{trie_pattern(units())})"),
         "ordinal": re.compile(rf"{_ORDINAL}\s*{_NUMBER}"),
-        "term": re.compile(rf"(?=({_trie_pattern(ita_terms())}))"),
+        "term": re.compile(rf"(?=({trie_pattern(ita_terms())}))"),
         "fixed": re.compile("\u0e2f\u0e25\u0e2f|\u0e2f\u0e1e\u0e13\u0e2f"),  # ฯลฯ, ฯพณฯ
     }
 
@@ -288,16 +182,16 @@ def _breaks(text: str, keep: tuple[str, ...]) -> tuple[int, ...]:
     candidates: set[int] = set()
     forbidden: set[int] = set()
     pos = 0
-    tokens = _tokens(text, _dictionary())
-    for i, token in enumerate(tokens):
+    words = tokens(text, dictionary())
+    for i, token in enumerate(words):
         end = pos + len(token)
         if end < len(text):
             candidates.add(end)
-            if token in _PREFIXES and not tokens[i + 1][:1].isspace():
+            if token in _PREFIXES and not words[i + 1][:1].isspace():
                 forbidden.add(end)
         if spacing_length(token) > KEEP_MAX and _THAI_LETTER_RE.search(token):
             sub = pos
-            for part in _tokens(token, _short_dictionary())[:-1]:
+            for part in tokens(token, short_dictionary(KEEP_MAX))[:-1]:
                 sub += len(part)
                 candidates.add(sub)
         pos = end
@@ -421,147 +315,11 @@ def mark_breaks(text: str, keep: Iterable[str] | str = ()) -> Markup:
 
 
 # Elements whose content is left exactly as it is: code, scripts, styles, SVG and MathML,
-# the document title, form controls.
-_SKIP = frozenset({"script", "style", "svg", "math", "title", "textarea", "code", "pre", "kbd",
-                   "samp", "template", "noscript", "select", "option", "iframe", "object",
-                   "head"})
-# Phrasing elements a run of text may cross; anything else (blocks, cells, line breaks,
-# images, controls) ends a run.
-_INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "font",
-                     "i", "ins", "label", "mark", "q", "s", "small", "span", "strong", "sub",
-                     "sup", "time", "u", "var", "wbr", "nobr"})
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "param", "source", "track", "wbr"})
-# Start tags that close an open element of these names (HTML's optional end tags).
-_CLOSES = {
-    "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr", "td", "th"},
-    "td": {"td", "th"}, "th": {"td", "th"}, "option": {"option"},
-    **{t: {"p"} for t in ("p", "div", "ul", "ol", "dl", "table", "h1", "h2", "h3", "h4", "h5",
-                          "h6", "section", "article", "aside", "header", "footer", "nav",
-                          "figure", "blockquote", "hr", "pre", "form", "main", "address")},
-}
 
 
-@dataclass(slots=True)
-class _Event:
-    """One token of the source: its kind, where it starts and ends, and its tag."""
-
-    kind: str  # "start", "startend", "end", "text", "ref", "other", "stray" (an unmatched end)
-    start: int
-    end: int = 0
-    tag: str = ""
-    attrs: list[tuple[str, str | None]] = field(default_factory=list)
-
-
-class _Lexer(HTMLParser):
-    """html.parser's tokens, each with its place in the source (so nothing is re-serialised)."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.events: list[_Event] = []
-        self._line_starts = [0, *(m.end() for m in re.finditer("\n", source))]
-
-    def _at(self) -> int:
-        line, column = self.getpos()
-        return self._line_starts[line - 1] + column
-
-    def _add(self, kind: str, tag: str = "", attrs: list | None = None) -> None:
-        self.events.append(_Event(kind, self._at(), tag=tag, attrs=attrs or []))
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._add("start", tag, attrs)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._add("startend", tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        self._add("end", tag)
-
-    def handle_data(self, data: str) -> None:
-        self._add("text")
-
-    def handle_entityref(self, name: str) -> None:
-        self._add("ref")
-
-    def handle_charref(self, name: str) -> None:
-        self._add("ref")
-
-    def handle_comment(self, data: str) -> None:
-        self._add("other")
-
-    def handle_decl(self, decl: str) -> None:
-        self._add("other")
-
-    def handle_pi(self, data: str) -> None:
-        self._add("other")
-
-    def unknown_decl(self, data: str) -> None:
-        self._add("other")
-
-
-@dataclass(slots=True)
-class _Element:
-    tag: str
-    attrs: list[tuple[str, str | None]]
-    start: int  # raw offset of the start tag
-    end: int = -1  # raw offset after the end tag; -1 while open
-    explicit_end: bool = False
-    children: list[_Element | _Event] = field(default_factory=list)
-
-    @property
-    def marked(self) -> bool:
-        """A run this module already wrote: its content is left alone."""
-        if self.tag != "span":
-            return False
-        classes = next((v for k, v in self.attrs if k == "class"), None) or ""
-        return CLASS in classes.split()
-
-
-def _tree(source: str) -> _Element:
-    lexer = _Lexer(source)
-    lexer.feed(source)
-    lexer.close()
-    events = lexer.events
-    for event, following in itertools.pairwise(events):
-        event.end = following.start
-    if events:
-        events[-1].end = len(source)
-    root = _Element("#root", [], 0)
-    stack = [root]
-
-    def close_top(at: int) -> None:
-        stack.pop().end = at
-
-    for event in events:
-        if event.kind == "start":
-            closes = _CLOSES.get(event.tag, ())
-            if closes and len(stack) > 1 and stack[-1].tag in closes:
-                close_top(event.start)
-            element = _Element(event.tag, event.attrs, event.start)
-            stack[-1].children.append(element)
-            if event.tag in _VOID:
-                element.end, element.explicit_end = event.end, True
-            else:
-                stack.append(element)
-        elif event.kind == "startend":
-            stack[-1].children.append(
-                _Element(event.tag, event.attrs, event.start, event.end, explicit_end=True))
-        elif event.kind == "end":
-            depth = next((i for i in range(len(stack) - 1, 0, -1)
-                          if stack[i].tag == event.tag), None)
-            if depth is None:  # an end tag with nothing to close ends any run
-                stack[-1].children.append(_Event("stray", event.start, event.end))
-                continue
-            while len(stack) - 1 > depth:
-                close_top(event.start)
-            element = stack.pop()
-            element.end, element.explicit_end = event.end, True
-        else:
-            stack[-1].children.append(event)
-    while len(stack) > 1:
-        close_top(len(source))
-    root.end = len(source)
-    return root
+def _marked(node: Element | Event) -> bool:
+    """A run this module already wrote: its content is left alone."""
+    return isinstance(node, Element) and node.tag == "span" and node.has_class(CLASS)
 
 
 @dataclass(slots=True)
@@ -582,34 +340,34 @@ class _Wrapper:
         self.inserts: list[tuple[int, int, str]] = []
         self._pure: dict[int, bool] = {}
 
-    def pure(self, node: _Element | _Event) -> bool:
+    def pure(self, node: Element | Event) -> bool:
         """Whether ``node`` may sit inside a run: text, a comment, or a closed inline element
         holding nothing else."""
-        if isinstance(node, _Event):
+        if isinstance(node, Event):
             return node.kind in ("text", "ref", "other")
         key = id(node)
         if key not in self._pure:
-            self._pure[key] = node.marked or (
-                node.tag in _INLINE and node.explicit_end and node.tag not in _SKIP
+            self._pure[key] = _marked(node) or (
+                node.tag in INLINE and node.explicit_end and node.tag not in SKIP
                 and all(self.pure(child) for child in node.children))
         return self._pure[key]
 
-    def visit(self, element: _Element) -> None:
-        run: list[_Element | _Event] = []
+    def visit(self, element: Element) -> None:
+        run: list[Element | Event] = []
         for child in element.children:
             if self.pure(child):
                 run.append(child)
                 continue
             self.flush(run)
             run = []
-            if isinstance(child, _Element) and child.tag not in _SKIP and not child.marked:
+            if isinstance(child, Element) and child.tag not in SKIP and not _marked(child):
                 self.visit(child)
         self.flush(run)
 
-    def pieces(self, nodes: list[_Element | _Event]) -> Iterator[_Piece]:
+    def pieces(self, nodes: list[Element | Event]) -> Iterator[_Piece]:
         for node in nodes:
-            if isinstance(node, _Element):
-                if node.marked:
+            if isinstance(node, Element):
+                if _marked(node):
                     raw = self.source[node.start:node.end]
                     yield _Piece(_visible(raw), node.start, node.end, False, marked=True)
                 else:
@@ -620,7 +378,7 @@ class _Wrapper:
                 raw = self.source[node.start:node.end]
                 yield _Piece(html.unescape(raw), node.start, node.end, False)
 
-    def flush(self, run: list[_Element | _Event]) -> None:
+    def flush(self, run: list[Element | Event]) -> None:
         pieces = list(self.pieces(run))
         if not pieces or not _needs_marking("".join(p.text for p in pieces if not p.marked)):
             return
@@ -672,7 +430,7 @@ def _visible(fragment: str) -> str:
 
 def _wrap(fragment: str, keep: tuple[str, ...]) -> str:
     wrapper = _Wrapper(fragment, keep)
-    wrapper.visit(_tree(fragment))
+    wrapper.visit(parse(fragment))
     return wrapper.result()
 
 
