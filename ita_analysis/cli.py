@@ -32,9 +32,15 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_CONTRADICTIONS, EXIT_INVALID = 0, 1, 2
 
 
-def _add_data(parser: argparse.ArgumentParser) -> None:
+def _add_year(parser: argparse.ArgumentParser, example: int) -> None:
+    parser.add_argument("--year", type=int, required=True,
+                        help=f"fiscal year, Buddhist Era ({example})")
+
+
+def _add_data(parser: argparse.ArgumentParser,
+              default: str = "the embedded default data") -> None:
     parser.add_argument("--data", type=Path, default=None,
-                        help="data folder (default: the embedded default data)")
+                        help=f"data folder (default: {default})")
 
 
 class _Version(argparse.Action):
@@ -71,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = sub.add_parser("score", help="score organisations: tools, overall, grade")
     _add_data(score)
-    score.add_argument("--year", type=int, required=True, help="fiscal year, Buddhist Era (2565)")
+    _add_year(score, 2565)
     score.add_argument("--org", default=None, help="one organisation's org_id (default: all)")
     score.add_argument("--json", action="store_true", help="print a JSON array")
     score.add_argument("--responses", type=Path, default=None, metavar="FILE",
@@ -187,8 +193,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         description="Run notebooks/report.ipynb with papermill and render it with nbconvert "
                     "into <out>/<year>/<org>/report.html, report.ipynb and summary.json.")
     report.add_argument("--org", required=True, help="the organisation's org_id")
-    report.add_argument("--year", type=int, required=True,
-                        help="fiscal year, Buddhist Era (2565)")
+    _add_year(report, 2565)
     _add_data(report)
     _add_out(report)
     _add_digits(report)
@@ -262,10 +267,8 @@ def _add_portfolio(sub: argparse._SubParsersAction) -> None:
         description="Run notebooks/portfolio.ipynb with papermill and render it with nbconvert "
                     "into <out>/<year>/portfolio-<scope>.html, .ipynb and .json; <scope> is "
                     "'all' or an ASCII slug of the filters.")
-    portfolio.add_argument("--year", type=int, required=True,
-                           help="fiscal year, Buddhist Era (2567)")
-    portfolio.add_argument("--data", type=Path, default=None,
-                           help="data folder (default: the embedded synthetic province)")
+    _add_year(portfolio, 2567)
+    _add_data(portfolio, "the embedded synthetic province")
     _add_out(portfolio)
     portfolio.add_argument("--province", default="", help="only this province (default: any)")
     portfolio.add_argument("--district", default="", help="only this district (default: any)")
@@ -378,10 +381,8 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
                     "unchanged; keep going past failures; write <out>/<year>/batch.json and "
                     "the index. Exit 0: all done, 1: a report failed, 2: invalid input or "
                     "another batch is running, 130/143: interrupted.")
-    batch.add_argument("--year", type=int, required=True,
-                       help="fiscal year, Buddhist Era (2567)")
-    batch.add_argument("--data", type=Path, default=None,
-                       help="data folder (default: the embedded default data)")
+    _add_year(batch, 2567)
+    _add_data(batch)
     _add_out(batch)
     batch.add_argument("--province", action="append", default=[], metavar="P",
                        help="only this province (repeatable; 'จังหวัด' may be left out)")
