@@ -29,13 +29,12 @@ import pandas as pd
 from pydantic import BaseModel
 
 from ..data.dataset import Dataset
-from ..errors import ParameterError
 from ..present.labels import label_columns
 from ..rounding import hundredths_half_up, round2, rounded_hundredths, to_scaled
 from ..rules.framework import Framework
 from ..rules.national import NationalYear, reported
 from ..scoring import indicator_column, rounded_column, score_table
-from .scope import Scope, scope_words
+from .scope import Scope, empty_scope
 
 __all__ = [
     "BIN_WIDTH",
@@ -394,8 +393,7 @@ def analyse_portfolio(dataset: Dataset, fiscal_year: int, scope: Scope | None = 
         table = score_table(dataset.scores, dataset.frameworks)
     rows = scope_rows(dataset, table, scope, year)
     if rows.empty:
-        raise ParameterError(f"no organisation of the scope ({scope_words(scope)}) has "
-                             f"scores for fiscal year {year}")
+        raise empty_scope(scope, year)
     before = _previous(dataset, table, scope, year)
     ranked, ranking = _ranking(rows, before)
     at_target = int(rows["passed"].sum())

@@ -154,9 +154,7 @@ def resolve_scope(dataset: Dataset, province: str = "", district: str = "",
             years = sorted({int(y) for y in scored.unique()})
             have = f"; it has scores for {', '.join(map(str, years))}" if years else \
                 "; it has no scores at all"
-            raise ParameterError(f"no organisation of the scope ({scope_words(scope)}) has "
-                                 f"scores for fiscal year {int(fiscal_year)} in "
-                                 f"{dataset.source}{have}")
+            raise empty_scope(scope, int(fiscal_year), f" in {dataset.source}{have}")
     return scope
 
 
@@ -164,6 +162,10 @@ def scope_words(scope: Scope) -> str:
     return ", ".join(f"{k}={v}" for k, v in scope.filters().items()) or "all"
 
 
+def empty_scope(scope: Scope, fiscal_year: int, where: str = "") -> ParameterError:
+    """The one message for a scope none of whose organisations has scores in the year."""
+    return ParameterError(f"no organisation of the scope ({scope_words(scope)}) has scores "
+                          f"for fiscal year {fiscal_year}{where}")
 
 
 def matches(key: str, value: object, wanted: Sequence[str]) -> bool:

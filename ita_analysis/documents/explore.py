@@ -26,6 +26,7 @@ from ..errors import ParameterError
 from ..present.charts.style import BELOW_COLOUR
 from ..rounding import round2
 from ..thai import Digits, format_int, format_number, format_score
+from .params import require_org
 from .portfolio.sections import PortfolioContext, build_context
 
 __all__ = ["Chart", "Exploration", "explore", "latest_year"]
@@ -103,11 +104,7 @@ def explore(data_dir: str | Path | None = "", fiscal_year: int = 0, province: st
 def _org(ctx: PortfolioContext, org_id: str) -> str:
     if not org_id:
         return ctx.portfolio.ranking[-1].org_id
-    known = ctx.dataset.organisations["org_id"]
-    if org_id not in set(known):
-        raise ParameterError(f"no organisation {org_id!r} in {ctx.dataset.source}; known: "
-                             f"{', '.join(sorted(known)[:8])}{', …' if len(known) > 8 else ''}")
-    return org_id
+    return require_org(ctx.dataset, org_id)
 
 
 @dataclass

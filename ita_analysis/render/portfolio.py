@@ -28,7 +28,7 @@ from .convert import has_annex
 from .document import packaged_notebook, render_notebook
 from .execute import start_engine
 from .fastimport import nbformat
-from .record import run_time
+from .record import run_record, run_time
 
 __all__ = ["SUMMARY_SCHEMA", "PortfolioFiles", "notebook_path", "portfolio_stem",
            "portfolio_summary", "render_portfolio"]
@@ -73,9 +73,7 @@ def portfolio_summary(params: PortfolioParams, files: Mapping[str, str],
     return {
         "schema": SUMMARY_SCHEMA,
         "scope": data["scope"],
-        "parameters": params.as_dict(),
-        "generated": {**data["generated"],
-                      "run_time": generated_at.isoformat(timespec="seconds")},
+        **run_record(params.as_dict(), generated_at, data),
         "files": dict(files),
         **{key: data[key] for key in ("rules", "portfolio", "left_out")},
     }

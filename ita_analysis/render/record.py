@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,14 @@ def run_time() -> datetime:
         raise ParameterError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since "
                              f"1970-01-01 UTC; got {raw!r}") from None
 
+
+def run_record(parameters: Mapping[str, Any], generated_at: datetime,
+               emitted: Mapping[str, Any]) -> dict[str, Any]:
+    """What a summary adds to the record its notebook emitted: the parameters it ran with,
+    and the notebook's ``generated`` block with this run's time."""
+    return {"parameters": dict(parameters),
+            "generated": {**emitted["generated"],
+                          "run_time": generated_at.isoformat(timespec="seconds")}}
 
 
 def json_text(record: Any) -> str:

@@ -29,7 +29,7 @@ from .document import packaged_notebook, render_notebook
 from .execute import start_engine
 from .outputs import FAILED_NOTEBOOK, report_folder
 from .pdf import check_pdf_tools
-from .record import run_time
+from .record import run_record, run_time
 
 SUMMARY_SCHEMA = "ita-analysis/report-summary/1"
 
@@ -64,9 +64,7 @@ def report_summary(params: ReportParams, files: Mapping[str, str], generated_at:
     return {
         "schema": SUMMARY_SCHEMA,
         "org": data["org"],
-        "parameters": params.as_dict(),
-        "generated": {**data["generated"],
-                      "run_time": generated_at.isoformat(timespec="seconds")},
+        **run_record(params.as_dict(), generated_at, data),
         "document": data["document"],
         "files": dict(files),
         **{key: data[key] for key in ("rules", "findings", "recommendations", "measures",
