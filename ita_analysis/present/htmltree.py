@@ -14,17 +14,18 @@ from html.parser import HTMLParser
 
 __all__ = ["CLOSES", "INLINE", "SKIP", "VOID", "Element", "Event", "Lexer", "parse"]
 
+# Elements whose content is left exactly as it is: code, scripts, styles, SVG and MathML,
 # the document title, form controls.
 SKIP = frozenset({"script", "style", "svg", "math", "title", "textarea", "code", "pre", "kbd",
-                   "samp", "template", "noscript", "select", "option", "iframe", "object",
-                   "head"})
+                  "samp", "template", "noscript", "select", "option", "iframe", "object",
+                  "head"})
 # Phrasing elements a run of text may cross; anything else (blocks, cells, line breaks,
 # images, controls) ends a run.
 INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "font",
-                     "i", "ins", "label", "mark", "q", "s", "small", "span", "strong", "sub",
-                     "sup", "time", "u", "var", "wbr", "nobr"})
+                    "i", "ins", "label", "mark", "q", "s", "small", "span", "strong", "sub",
+                    "sup", "time", "u", "var", "wbr", "nobr"})
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "param", "source", "track", "wbr"})
+                  "param", "source", "track", "wbr"})
 # Start tags that close an open element of these names (HTML's optional end tags).
 CLOSES = {
     "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr", "td", "th"},

@@ -314,8 +314,6 @@ def mark_breaks(text: str, keep: Iterable[str] | str = ()) -> Markup:
     return Markup(f"{escape(text[:lead])}{_OPEN_TAG}{inner}{_CLOSE_TAG}{escape(text[end:])}")
 
 
-# Elements whose content is left exactly as it is: code, scripts, styles, SVG and MathML,
-
 
 def _marked(node: Element | Event) -> bool:
     """A run this module already wrote: its content is left alone."""
