@@ -60,7 +60,8 @@ def served(html_file: Path) -> Iterator[str]:
 
 
 def drawn_fonts(html_file: Path, selectors: list[str]) -> dict[str, list[dict]]:
-    """The faces Chromium actually used for each selector's text (DevTools' CSS domain).
+    """The faces Chromium actually used for the text of every node each selector matches
+    (DevTools' CSS domain).
 
     Why over HTTP and in a page of its own: enabling DevTools' CSS agent makes Chromium fetch
     the document again to show the source of its inline style sheets, and Chromium 150 refuses
@@ -76,8 +77,10 @@ def drawn_fonts(html_file: Path, selectors: list[str]) -> dict[str, list[dict]]:
         cdp.send("CSS.enable")
         root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
         for selector in selectors:
-            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})
-            fonts[selector] = cdp.send("CSS.getPlatformFontsForNode",
-                                       {"nodeId": node["nodeId"]})["fonts"]
+            nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})
+            assert nodes["nodeIds"], f"nothing matches {selector}"
+            # every node the selector matches: the faces that drew any of them
+            fonts[selector] = [font for node in nodes["nodeIds"] for font in cdp.send(
+                "CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]]
     assert log.console_errors == [] and log.failed_requests == [], log
     return fonts

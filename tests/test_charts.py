@@ -2,7 +2,8 @@
 size budget.
 
 Matplotlib writes each text it draws as an XML comment before the glyph paths, which lets
-these tests read what a chart says although the glyphs themselves are paths.
+these tests read what a chart says although the glyphs themselves are paths. Under
+``page_fonts()`` the text stays SVG text: the two are compared.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ita_analysis.present.charts.report import (
     register_fonts,
     tool_chart,
 )
+from ita_analysis.present.charts.style import page_fonts, render
 from ita_analysis.thai import apply_digits, format_score
 
 BUDGET = 60 * 1024  # bytes per chart: the whole report must stay under 300 KiB
@@ -85,6 +87,10 @@ def _said(svg: str) -> list[str]:
     return [c.strip() for c in re.findall(r"<!--(.*?)-->", svg, flags=re.S)]
 
 
+def _text_elements(svg: str) -> list[ET.Element]:
+    return list(ET.fromstring(svg).iter(f"{SVG_NS}text"))
+
+
 # -- fonts ---------------------------------------------------------------------------------
 
 def test_sarabun_is_the_font_inside_the_style_only():
@@ -123,6 +129,42 @@ def test_a_missing_glyph_raises(seed):
         fig.canvas.draw()
     with pytest.raises(ValueError, match="unrelated"), fail_on_missing_glyphs():
         raise ValueError("unrelated errors pass through")
+
+
+def test_a_missing_glyph_raises_when_text_stays_text():
+    def draw() -> Figure:
+        fig = Figure()
+        FigureCanvasAgg(fig)
+        fig.text(0.1, 0.5, "ตัวชี้วัด 中")
+        return fig
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    with pytest.raises(ChartError, match="Sarabun lacks"), page_fonts():
+        render("x", "label", draw)
+
+
+@pytest.mark.parametrize("digits", DIGIT_MODES)
+def test_in_a_page_that_has_sarabun_the_text_stays_text_in_sarabun(seed, with_history, digits):
+    paths = _all_charts(seed, with_history, digits)
+    with page_fonts():
+        texts = _all_charts(seed, with_history, digits)
+    assert _all_charts(seed, with_history, digits) == paths  # only inside the block
+    for name, svg in texts.items():
+        elements = _text_elements(svg)
+        # what the glyph paths say (matplotlib's comments), said as text, in the same order
+        assert ["".join(e.itertext()).strip() for e in elements] == _said(paths[name]), name
+        assert "<!--" not in svg and "<use" not in svg.replace('<use xlink:href="#ita-', "")
+        assert not re.search(r'<path id="[^"]+" d="[^"]*" transform="scale', svg), name
+        for e in elements:  # Sarabun, with no fallback face; no rotation by nought degrees
+            style = e.get("style", "")
+            assert re.search(r"font-family: 'Sarabun'(;|$)", style), (name, style)
+            assert not re.search(r"rotate\(-?0 ", e.get("transform", "")), name
+        ids = re.findall(r' id="([^"]+)"', svg)
+        assert set(re.findall(r'(?:href="#|url\(#)([^")]+)', svg)) <= set(ids), name
+        assert len(svg) < len(paths[name]) / 2, (name, len(svg), len(paths[name]))
+        assert ET.fromstring(svg).get("aria-label") == ET.fromstring(paths[name]).get(
+            "aria-label")
 
 
 @pytest.mark.parametrize("digits", DIGIT_MODES)

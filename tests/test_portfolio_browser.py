@@ -152,7 +152,7 @@ def test_thai_text_is_drawn_in_the_embedded_sarabun(portfolio_html: Path) -> Non
     assert log.outside_requests == []
     assert (ARTIFACTS / "portfolio-synthetic.png").stat().st_size > 10_000
     selectors = ["#sec-overview p.indent", "table.pf-ranking tbody td.org",
-                 "table.pf-ranking thead button"]
+                 "table.pf-ranking thead button", "figure.chart svg text"]
     for selector, used in drawn_fonts(portfolio_html, selectors).items():
         assert used and all(f["familyName"] == "Sarabun" and f["isCustomFont"]
                             for f in used), (selector, used)

@@ -46,9 +46,11 @@ def test_thai_text_is_drawn_in_the_embedded_sarabun(seed_html: Path) -> None:
     assert log.failed_requests == []
     assert log.outside_requests == []
     assert (ARTIFACTS / "report-seed.png").stat().st_size > 10_000
-    # The face that actually drew the preface's Thai text, as Chromium reports it.
-    used = drawn_fonts(seed_html, [".preface p"])[".preface p"]
-    assert used and all(f["familyName"] == "Sarabun" and f["isCustomFont"] for f in used), used
+    # The face that actually drew the preface's Thai text and every text of the charts (kept
+    # as SVG text in the document's font), as Chromium reports it.
+    for selector, used in drawn_fonts(seed_html, [".preface p", "figure.chart svg text"]).items():
+        assert used and all(f["familyName"] == "Sarabun" and f["isCustomFont"]
+                            for f in used), (selector, used)
 
 
 def test_print_layout_is_a4_with_page_breaks_only_where_a_reader_expects_them(

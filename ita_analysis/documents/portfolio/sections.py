@@ -196,24 +196,26 @@ class PortfolioContext(ContextFacts):
     def figures(self) -> dict[str, Figure]:
         """Every chart of the document, numbered in document order (drawn once)."""
         from ...present.charts import portfolio as pc
+        from ...present.charts.style import page_fonts
 
         p, d = self.portfolio, self.digits
         m = p.movement
         _, cut = pc.movement_selection(m)
         where = p.scope_label
-        drawn: list[tuple[str, str, str | None]] = [
-            ("histogram", f"การกระจายของคะแนนรวมของ{where}", pc.score_histogram(p, d)),
-            ("grades", f"จำนวนหน่วยงานจำแนกตาม{p.grading_name_th}",
-             pc.grade_chart(p, d)),
-            ("heat_map", "คะแนนรายตัวชี้วัดของแต่ละหน่วยงาน เรียงตามอันดับคะแนนรวม",
-             pc.heat_map(p.heat_map, p.target, d,
-                         tool_names={t.code: t.name_th for t in self.framework.tools})),
-            ("movement",
-             (f"หน่วยงานที่คะแนนรวมเพิ่มขึ้นมากที่สุดและลดลงมากที่สุดอย่างละไม่เกิน "
-              f"{pc.MOVEMENT_MAX_EACH} หน่วยงาน" if cut else
-              "คะแนนรวมของแต่ละหน่วยงาน") + f" ปีงบประมาณ พ.ศ. {m.previous_year} และ "
-             f"{p.fiscal_year}", pc.movement_chart(m, p.fiscal_year, p.target, d)),
-        ]
+        with page_fonts():  # the document (or the notebook's lab_style) carries Sarabun
+            drawn: list[tuple[str, str, str | None]] = [
+                ("histogram", f"การกระจายของคะแนนรวมของ{where}", pc.score_histogram(p, d)),
+                ("grades", f"จำนวนหน่วยงานจำแนกตาม{p.grading_name_th}",
+                 pc.grade_chart(p, d)),
+                ("heat_map", "คะแนนรายตัวชี้วัดของแต่ละหน่วยงาน เรียงตามอันดับคะแนนรวม",
+                 pc.heat_map(p.heat_map, p.target, d,
+                             tool_names={t.code: t.name_th for t in self.framework.tools})),
+                ("movement",
+                 (f"หน่วยงานที่คะแนนรวมเพิ่มขึ้นมากที่สุดและลดลงมากที่สุดอย่างละไม่เกิน "
+                  f"{pc.MOVEMENT_MAX_EACH} หน่วยงาน" if cut else
+                  "คะแนนรวมของแต่ละหน่วยงาน") + f" ปีงบประมาณ พ.ศ. {m.previous_year} และ "
+                 f"{p.fiscal_year}", pc.movement_chart(m, p.fiscal_year, p.target, d)),
+            ]
         kept = [(key, caption, svg) for key, caption, svg in drawn if svg]
         return {key: Figure(key, number, apply_digits(caption, d), svg)
                 for number, (key, caption, svg) in enumerate(kept, start=1)}

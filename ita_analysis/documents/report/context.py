@@ -274,23 +274,26 @@ class ReportContext(ContextFacts):
     def figures(self) -> list[Figure]:
         """Every chart of the document, numbered in document order (drawn once)."""
         from ...present.charts import report as charts
+        from ...present.charts.style import page_fonts
 
         f, d = self.findings, self.digits
-        drawn: list[tuple[str, str, str | None]] = [
-            ("indicators", "คะแนนรายตัวชี้วัดเทียบกับค่าเป้าหมาย", charts.indicator_chart(f, d)),
-            ("tools", "คะแนนรายเครื่องมือการประเมิน", charts.tool_chart(f, d)),
-        ]
-        if len(self.history) > 1:
-            upto = f.model_copy(update={"history": self.history})
-            drawn.append(("history", "คะแนนรวมและคะแนนรายเครื่องมือในแต่ละปีงบประมาณ",
-                          charts.history_chart(upto, d)))
-        if self.peer_group is not None:
-            group = self.peer_group
-            where = ("หน่วยงานทั้งหมดในชุดข้อมูล" if group.scope == "all"
-                     else f"หน่วยงานใน{group.group}" if group.scope == "province"
-                     else f"{group.group}ในชุดข้อมูล")
-            drawn.append(("peers", f"การกระจายของคะแนนรวมของ{where}",
-                          charts.peer_chart(f, self.peer_scores, d)))
+        with page_fonts():  # the document (or the notebook's lab_style) carries Sarabun
+            drawn: list[tuple[str, str, str | None]] = [
+                ("indicators", "คะแนนรายตัวชี้วัดเทียบกับค่าเป้าหมาย",
+                 charts.indicator_chart(f, d)),
+                ("tools", "คะแนนรายเครื่องมือการประเมิน", charts.tool_chart(f, d)),
+            ]
+            if len(self.history) > 1:
+                upto = f.model_copy(update={"history": self.history})
+                drawn.append(("history", "คะแนนรวมและคะแนนรายเครื่องมือในแต่ละปีงบประมาณ",
+                              charts.history_chart(upto, d)))
+            if self.peer_group is not None:
+                group = self.peer_group
+                where = ("หน่วยงานทั้งหมดในชุดข้อมูล" if group.scope == "all"
+                         else f"หน่วยงานใน{group.group}" if group.scope == "province"
+                         else f"{group.group}ในชุดข้อมูล")
+                drawn.append(("peers", f"การกระจายของคะแนนรวมของ{where}",
+                              charts.peer_chart(f, self.peer_scores, d)))
         kept = [(key, caption, svg) for key, caption, svg in drawn if svg]
         return [Figure(key, number, caption, svg)
                 for number, (key, caption, svg) in enumerate(kept, start=1)]
