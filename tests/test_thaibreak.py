@@ -169,6 +169,18 @@ def test_keep_phrases_stay_whole():
     assert cuts("วังชมภูทอง", "วังชมภูทอง") == "วังชมภูทอง"  # a bare string is one phrase
 
 
+def test_a_text_breaks_by_the_phrases_it_holds_whatever_was_kept_before():
+    # Breaks are remembered per text from report to report; only the kept phrases a text
+    # holds may count, and they must: each call below gives what a first call would.
+    text = "อยู่ในอำเภอเมืองปราจีนบุรี ซึ่ง"
+    plain, kept = "อยู่|ใน|อำเภอ|เมือง|ปราจีนบุรี |ซึ่ง", "อยู่|ใน|อำเภอเมืองปราจีนบุรี |ซึ่ง"
+    for _ in range(2):
+        assert cuts(text, ("อำเภอวังชมภูทอง",)) == plain  # another report's place
+        assert cuts(text, ("อำเภอวังชมภูทอง", "อำเภอเมืองปราจีนบุรี")) == kept
+        assert cuts(text) == plain
+        assert cuts(text, ("อำเภอเมืองปราจีนบุรี", "จังหวัดปราจีนบุรี")) == kept
+
+
 def test_a_long_keep_phrase_breaks_only_after_its_terms_and_spaces():
     # 18 + 6 = 24 spacing characters: whole; 18 + 7 = 25: may break after the term
     name24, name25 = "องค์การบริหารส่วนตำบลบ้านนาดี", "องค์การบริหารส่วนตำบลหนองแสง"
