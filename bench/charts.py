@@ -1,6 +1,6 @@
 """Benchmark: the time to draw each chart, against a floor measured in the same run.
 
-    .venv/bin/python bench/charts.py [--repeat 15]
+    .venv/bin/python bench/charts.py [--repeat 15] [--paths]
 
 In one warm process, each public chart function (the SVG text a document inlines) is run
 once unmeasured, then ``--repeat`` rounds in which every chart runs once, in turn (so that a
@@ -10,6 +10,9 @@ renders: the seed organisation (indicators, tools, peers), the synthetic organis
 syn-sao-001 in 2567 with five years of history, and the synthetic province's portfolio of
 2567 (80 organisations). The **floor** is an empty figure of the report's chart size in the
 same style, saved to SVG through the same clean-up: what any chart pays before drawing.
+Charts are drawn as the documents draw them, their text kept as text in the page's Sarabun
+(``page_fonts``); ``--paths`` draws every glyph as a path instead, as a chart drawn on its own
+is (and as the documents' charts were before 0.3.0).
 
 Also measured: **cold**, a new Python process that imports the package and draws the
 report's charts once (what ``ita-analysis report`` pays for its charts in its kernel).
@@ -34,19 +37,21 @@ from ita_analysis.analysis.portfolio import analyse_portfolio
 from ita_analysis.data.dataset import load_dataset, synthetic_data_dir
 from ita_analysis.present.charts import portfolio as pc
 from ita_analysis.present.charts import report as charts
-from ita_analysis.present.charts.style import WIDTH_IN, render
+from ita_analysis.present.charts.style import WIDTH_IN, page_fonts, render
 
 COLD = """
 import time
 t0 = time.perf_counter()
 from ita_analysis.present.charts import report as charts
-from ita_analysis.present.charts.style import WIDTH_IN, render
+from contextlib import nullcontext
+from ita_analysis.present.charts.style import page_fonts
 from ita_analysis.data.dataset import load_dataset
 from ita_analysis.analysis.findings import analyse
 f = analyse(load_dataset(), "nongsaeng-prachinburi", 2565)
 t1 = time.perf_counter()
-charts.indicator_chart(f, "thai")
-charts.tool_chart(f, "thai")
+with (nullcontext() if {paths} else page_fonts()):
+    charts.indicator_chart(f, "thai")
+    charts.tool_chart(f, "thai")
 print(time.perf_counter() - t1)
 """
 
@@ -59,6 +64,14 @@ def _floor() -> str:
         return fig
 
     return render("bench", "floor", draw)
+
+
+def _in_page(fn: Callable[[], object]) -> Callable[[], object]:
+    def drawn() -> object:
+        with page_fonts():
+            return fn()
+
+    return drawn
 
 
 def _medians(jobs: dict[str, Callable[[], object]], repeat: int) -> dict[str, tuple[float, float]]:
@@ -80,6 +93,8 @@ def _medians(jobs: dict[str, Callable[[], object]], repeat: int) -> dict[str, tu
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--paths", action="store_true",
+                        help="glyphs as paths (a chart on its own), not text in the page's font")
     args = parser.parse_args(argv)
 
     seed = analyse(load_dataset(), "nongsaeng-prachinburi", 2565)
@@ -100,13 +115,15 @@ def main(argv: list[str] | None = None) -> int:
         "pf_movement": lambda: pc.movement_chart(portfolio.movement, portfolio.fiscal_year,
                                                  portfolio.target, "thai"),
     }
+    if not args.paths:
+        jobs = {name: _in_page(fn) for name, fn in jobs.items()}
     results = _medians(jobs, args.repeat)
     floor = results["floor"][0]
     print(f"{'chart':<14}{'CPU ms':>9}{'x floor':>9}{'wall ms':>9}")
     for name, (cpu_ms, wall_ms) in results.items():
         print(f"{name:<14}{cpu_ms:>9.1f}{cpu_ms / floor:>9.2f}{wall_ms:>9.1f}")
-    cold = subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True,
-                          check=True)
+    cold = subprocess.run([sys.executable, "-c", COLD.format(paths=args.paths)],
+                          capture_output=True, text=True, check=True)
     cold_s = float(cold.stdout.strip().splitlines()[-1])
     print(f"cold: first indicator + tool chart in a new process: {cold_s:.2f} s")
     print(" ".join(f"{name}_ms={cpu_ms:.1f}" for name, (cpu_ms, _) in results.items())
