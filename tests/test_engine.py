@@ -321,3 +321,37 @@ def test_our_kernels_listen_on_private_unix_sockets_not_tcp_ports(tmp_path: Path
     other.rmdir()
     shutdown_kernels()
     assert not folder.exists()
+
+
+KEEP = """
+import gc, json, weakref
+
+
+class Node:
+    pass
+
+
+cycle = Node()
+cycle.me = cycle  # garbage once the namespace is cleared: only the collector can free it
+json._ita_probe = weakref.ref(cycle)
+json._ita_cache = [[] for _ in range(1000)]  # a cache a module keeps for the next notebook
+"""
+CHECK = """
+import gc, json
+cache_id = id(json._ita_cache)
+print(json._ita_probe() is None, any(id(o) == cache_id for o in gc.get_objects()))
+"""
+
+
+def test_a_notebooks_garbage_is_collected_and_what_it_keeps_is_frozen(tmp_path: Path) -> None:
+    # Before each notebook the kernel collects the last one's garbage (a reference cycle is
+    # freed, not kept) and freezes what survives, so that IPython's full collection before
+    # the next notebook does not walk a batch's caches again.
+    keep = _notebook(tmp_path, "keep", KEEP)
+    check = _notebook(tmp_path, "check", CHECK)
+    for name, path in (("kept", keep), ("checked", check)):
+        out = papermill.execute_notebook(str(path), str(tmp_path / f"{name}.ipynb"),
+                                         engine_name=ENGINE_NAME, progress_bar=False,
+                                         cwd=str(tmp_path))
+    assert warm_kernels()[0].notebooks == 2
+    assert _outputs(out) == ["True False"]  # cycle freed; the cache out of the collector's view
