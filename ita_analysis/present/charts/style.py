@@ -7,7 +7,7 @@ has, and text drawn as paths needs no font on the reader's machine; Sarabun is t
 successor of the government's TH Sarabun PSK, so charts match the document's typeface. Inside
 a page that carries Sarabun itself (the documents embed it, the notebooks load it with
 ``lab_style``), charts drawn under ``page_fonts()`` keep their text as SVG text set in that
-font instead: a third less drawing in the kernel, a quarter of the bytes, text that can be
+font instead: about 30 % less drawing in the kernel, a quarter of the bytes, text that can be
 selected and searched in the PDF, and Thai shaped by the browser (marks stacked by the font's
 own rules).
 
