@@ -32,7 +32,7 @@ from ita_analysis.present.charts.report import (
     register_fonts,
     tool_chart,
 )
-from ita_analysis.present.charts.style import page_fonts, render
+from ita_analysis.present.charts.style import new_figure, page_fonts, render
 from ita_analysis.thai import apply_digits, format_score
 
 BUDGET = 60 * 1024  # bytes per chart: the whole report must stay under 300 KiB
@@ -118,30 +118,23 @@ def test_every_text_of_a_chart_is_set_in_sarabun(seed, draw):
             assert "Sarabun" in path, (t.get_text(), path)
 
 
-def test_a_missing_glyph_raises(seed):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+def _lacking_figure() -> Figure:
+    """A figure whose text has a character Sarabun has no glyph for."""
+    fig = new_figure()
+    fig.text(0.1, 0.5, "ตัวชี้วัด 中")
+    return fig
 
+
+def test_a_missing_glyph_raises(seed):
     with pytest.raises(ChartError, match="Sarabun lacks"), chart_style():
-        fig = Figure()
-        FigureCanvasAgg(fig)
-        fig.text(0.1, 0.5, "ตัวชี้วัด 中")
-        fig.canvas.draw()
+        _lacking_figure().canvas.draw()
     with pytest.raises(ValueError, match="unrelated"), fail_on_missing_glyphs():
         raise ValueError("unrelated errors pass through")
 
 
 def test_a_missing_glyph_raises_when_text_stays_text():
-    def draw() -> Figure:
-        fig = Figure()
-        FigureCanvasAgg(fig)
-        fig.text(0.1, 0.5, "ตัวชี้วัด 中")
-        return fig
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     with pytest.raises(ChartError, match="Sarabun lacks"), page_fonts():
-        render("x", "label", draw)
+        render("x", "label", _lacking_figure)
 
 
 @pytest.mark.parametrize("digits", DIGIT_MODES)
