@@ -16,6 +16,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -355,3 +356,19 @@ def test_a_notebooks_garbage_is_collected_and_what_it_keeps_is_frozen(tmp_path: 
                                          cwd=str(tmp_path))
     assert warm_kernels()[0].notebooks == 2
     assert _outputs(out) == ["True False"]  # cycle freed; the cache out of the collector's view
+
+
+def test_a_kernel_stopped_as_it_boots_leaves_no_thread_failing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report that fails at once stops the kernel launched for it. jupyter_client's
+    heartbeat thread, stopped before it had begun, span opening sockets until zmq ran out and
+    printed "Too many open files" over the report's one-line error (CI; 8 of 30 times here)."""
+    from ita_analysis.render.execute import kernel_manager_class
+
+    failures: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: failures.append(args.exc_value))
+    kernel = kernel_module.WarmKernel("python3", manager_class=kernel_manager_class())
+    for _ in range(30):
+        kernel.launch()
+        kernel.shutdown()
+    assert failures == []

@@ -165,7 +165,10 @@ class WarmKernel:
             extra_arguments=["--HistoryManager.hist_file=:memory:"], cwd=os.getcwd()))
         kc = km.client()
         try:
-            await _maybe_await(kc.start_channels())
+            # No heartbeat: whether the kernel lives is asked of its process (the client
+            # asks its manager), and jupyter_client's heartbeat thread, stopped before it has
+            # begun, spins opening sockets until zmq runs out ("Too many open files").
+            await _maybe_await(kc.start_channels(hb=False))
         except BaseException:
             await _maybe_await(km.shutdown_kernel(now=True))
             await _maybe_await(km.cleanup_resources())
