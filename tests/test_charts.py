@@ -404,3 +404,59 @@ def test_tool_names_come_from_the_framework_data(seed):
             strict=True)]
     said = set(_said(indicator_chart(seed.model_copy(update={"tools": renamed}))))
     assert {"ความพึงพอใจของประชาชน (IIT)", "ผู้รับบริการ (EIT)", "การตรวจเอกสาร (OIT)"} <= said
+
+
+# -- axes drawn as plain artists look as matplotlib's own ---------------------------------
+
+def _axis_figure(own: bool, axis: str, ticks: list[float], labels: list[str], title: str,
+                 marks: bool, grid: bool) -> bytes:
+    """A chart-sized figure with one axis drawn by matplotlib (``own``) or by
+    ``plain_axis``, as PNG pixels."""
+    import io
+
+    from ita_analysis.present.charts.layout import plain_axis
+    from ita_analysis.present.charts.style import GRID_COLOUR
+
+    fig = new_figure()
+    ax = fig.add_axes((0.35, 0.3, 0.55, 0.55))
+    ax.set_xlim(-0.5, 3.5) if axis == "x" else ax.set_ylim(3.5, -0.5)
+    (ax.yaxis if axis == "x" else ax.xaxis).set_visible(False)
+    if own:
+        getattr(ax, f"set_{axis}ticks")(ticks, labels)
+        if not marks:
+            ax.tick_params(axis=axis, length=0)
+        if grid:
+            ax.grid(axis=axis, color=GRID_COLOUR, linewidth=0.6, zorder=0)
+        if title:
+            getattr(ax, f"set_{axis}label")(title)
+    else:
+        plain_axis(ax, axis, ticks, labels, title, marks=marks, grid=grid)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("axis", "labels", "title", "marks", "grid"), [
+    ("x", ["๐", "๒๐", "๘๕", "๑๐๐"], "คะแนน", True, True),
+    ("y", ["0", "20", "85", "100"], "จำนวนหน่วยงาน", True, True),
+    ("y", ["ผู้มีส่วนได้ส่วนเสียภายใน (IIT)\nค่าน้ำหนักร้อยละ ๓๐", "ภาพรวม", "ก", "ข"], "",
+     False, False),
+    ("x", ["๒๕๖๓", "๒๕๖๔", "๒๕๖๕", "๒๕๖๖"], "", True, False),
+])
+def test_a_plain_axis_draws_the_same_pixels_as_matplotlibs(axis, labels, title, marks, grid):
+    """The report's charts draw their axes with ``plain_axis`` (no tick objects): the pixels
+    must be those matplotlib's own axis draws with the same ticks, in the chart style."""
+    import numpy as np
+    from PIL import Image
+
+    def pixels(png: bytes) -> np.ndarray:
+        import io
+
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+    ticks = [0.0, 1.0, 2.0, 3.0]
+    with chart_style():
+        theirs = pixels(_axis_figure(True, axis, ticks, labels, title, marks, grid))
+        ours = pixels(_axis_figure(False, axis, ticks, labels, title, marks, grid))
+    assert theirs.shape == ours.shape
+    assert (theirs != ours).any(axis=2).sum() == 0

@@ -18,7 +18,7 @@ from decimal import Decimal
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from ...analysis.findings import Findings
@@ -34,6 +34,7 @@ from .layout import (
     foot_legend,
     line_height,
     marks_height,
+    plain_axis,
     plan_marks,
     spaced_ticks,
     target_mark,
@@ -43,7 +44,6 @@ from .layout import (
 from .style import (
     BELOW_COLOUR,
     FONT_FAMILY,
-    GRID_COLOUR,
     MUTED_COLOUR,
     OVERALL_COLOUR,
     OVERALL_TH,
@@ -63,7 +63,6 @@ from .style import (
     new_figure,
     register_fonts,
     render,
-    score_formatter,
     target_text,
     tool_label,
 )
@@ -137,14 +136,10 @@ def _bar_figure(bars: Sequence[Bar], target: float, digits: Digits, pitch: float
         ax.text(column_x, b.y, text, transform=ax.get_yaxis_transform(), ha="right",
                 va="center", color=BELOW_COLOUR if b.value < target else TEXT_COLOUR,
                 gid=f"value-{b.key}")
-    ax.set_yticks(ys, [b.label for b in bars])
-    ax.tick_params(axis="y", length=0)
     ax.set_ylim(max(ys) + 0.5, min(ys) - 0.5)
     ax.set_xlim(0, 100)
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(score_formatter(digits))
-    ax.grid(axis="x", color=GRID_COLOUR, linewidth=0.6, zorder=0)
-    ax.set_xlabel(SCORE_TH)
+    plain_axis(ax, "y", ys, [b.label for b in bars], marks=False)
+    plain_axis(ax, "x", ticks, tick_labels, SCORE_TH, grid=True)
     draw_marks(ax, marks, plan)
     return fig
 
@@ -254,11 +249,8 @@ def _history_figure(f: Findings, digits: Digits) -> Figure:
                 gid=f"series-{code}", **TOOL_LINE)
     ax.plot(years, overall, color=OVERALL_COLOUR, zorder=4, gid="series-overall",
             **OVERALL_LINE)
-    ax.set_xticks(years, year_labels)
-    ax.yaxis.set_major_locator(FixedLocator(ticks))
-    ax.yaxis.set_major_formatter(score_formatter(digits))
-    ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6, zorder=0)
-    ax.set_ylabel(SCORE_TH)
+    plain_axis(ax, "x", years, year_labels)
+    plain_axis(ax, "y", ticks, tick_labels, SCORE_TH, grid=True)
     down = ScaledTranslation(0, -value_top, fig.dpi_scale_trans)
     for year, value, text in zip(years, overall, values, strict=True):
         ax.text(year, 0, text, transform=ax.get_xaxis_transform() + down, ha="center",
@@ -315,15 +307,11 @@ def _peer_figure(f: Findings, scores: list[float], digits: Digits) -> Figure:
            linewidth=0.8, zorder=2, gid="bars")
     ax.set_xlim(low, 100)
     ax.set_ylim(0, max(counts) * 1.1)  # the top tick label stays below the labels above
-    labels = [format_number(e, 0, digits) for e in edges]
-    ax.xaxis.set_major_locator(FixedLocator(spaced_ticks(edges, labels, frame.axes_width(fig),
-                                                         (low, 100))))
-    ax.xaxis.set_major_formatter(score_formatter(digits))
-    ax.yaxis.set_major_locator(FixedLocator(ticks))
-    ax.yaxis.set_major_formatter(score_formatter(digits))
-    ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6, zorder=0)
-    ax.set_xlabel(OVERALL_SCORE_TH)
-    ax.set_ylabel(PEERS_TH)
+    shown = spaced_ticks(edges, [format_number(e, 0, digits) for e in edges],
+                         frame.axes_width(fig), (low, 100))
+    plain_axis(ax, "x", shown, [format_number(e, 0, digits) for e in shown], OVERALL_SCORE_TH)
+    plain_axis(ax, "y", ticks, [format_number(t, 0, digits) for t in ticks], PEERS_TH,
+               grid=True)
     draw_marks(ax, marks, plan)
     return fig
 
