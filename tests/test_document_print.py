@@ -100,3 +100,71 @@ def test_pages_are_numbered_in_the_documents_digits(printed: dict[str, Path]) ->
             header = "".join(w.text for w in page.words if w.y1 < 25 * 72 / 25.4)
             assert re.fullmatch(rf"-[{digits}]+-", header), header
             assert int(to_arabic_digits(header.strip("-"))) == number
+
+
+# -- a batch worker's kept page ------------------------------------------------------------
+
+_KEPT_PRINTING = """
+import json, sys
+from ita_analysis.render import browser
+browser.keep_browser_open()
+for html, pdf in zip(sys.argv[1::2], sys.argv[2::2]):
+    browser.print_pdf(html, pdf)
+print(json.dumps(browser.browser_stats()))
+browser.close_kept_browsers()
+"""
+
+
+def _head(text: str) -> str:
+    """A document up to its body, less its title: what a kept page can keep."""
+    return re.sub(r"<title>.*?</title>", "", text[:text.index("<body")], flags=re.S)
+
+
+def _as_read(pdf: Path) -> tuple[object, ...]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    links = [(i, str(a.get_object().get("/Dest")), [round(float(v)) for v in
+                                                     a.get_object()["/Rect"]])
+             for i, page in enumerate(reader.pages) for a in page.get("/Annots") or []]
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return (len(reader.pages), reader.metadata.get("/Title"), text, links,
+            {str(k): reader.get_destination_page_number(v)
+             for k, v in reader.named_destinations.items()})
+
+
+def test_a_kept_page_prints_each_document_as_a_new_page_would(
+        documents: dict[str, Document], printed: dict[str, Path], tmp_path: Path) -> None:
+    """A batch worker prints every report in one kept page. A document whose head (stylesheet
+    and fonts) is the page's is shown there by replacing its title and body, not loaded; one
+    that links to another file, or has another head, is loaded. Each PDF must read as the one
+    a new page prints: pages, title, words, links and where they lead."""
+    import json
+    import sys
+
+    linked = tmp_path / "linked.html"
+    seed = documents["seed"].files.html.read_text(encoding="utf-8")
+    linked.write_text(seed.replace("</body>", '<p><a href="annex.html">ภาคผนวก</a></p></body>'),
+                      encoding="utf-8")
+    names = ["no-measures", "letter", "linked", "seed", "failing", "seed-arabic", "letter",
+             "no-measures"]
+    order = [linked if n == "linked" else documents[n].files.html for n in names]
+    args = [a for i, html in enumerate(order) for a in (str(html), str(tmp_path / f"{i}.pdf"))]
+    run = subprocess.run([sys.executable, "-c", _KEPT_PRINTING, *args], capture_output=True,
+                         text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    stats = json.loads(run.stdout.strip().splitlines()[-1])
+    heads = [_head(Path(h).read_text(encoding="utf-8")) for h in order]
+    # loaded: the first, the linked one, and each change of head
+    expected = sum(1 for i, h in enumerate(heads)
+                   if i == 0 or order[i] == linked or h != heads[i - 1])
+    assert stats["launched"] == 1 and stats["documents"] == len(order)
+    assert stats["loaded"] == expected < len(order)
+    assert [i for i, h in enumerate(heads) if i and h == heads[i - 1]] == [1, 3, 7]
+    fresh = dict(printed)
+    for name in ("letter", "no-measures"):
+        fresh[name] = tmp_path / f"{name}-fresh.pdf"
+        print_pdf(documents[name].files.html, fresh[name])  # a new page of its own
+    for i in (1, 3, 4, 6, 7):  # shown by replacing the body (1, 3, 7), or loaded
+        assert _as_read(tmp_path / f"{i}.pdf") == _as_read(fresh[names[i]]), (names[i], i)
