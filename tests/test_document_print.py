@@ -168,3 +168,47 @@ def test_a_kept_page_prints_each_document_as_a_new_page_would(
         print_pdf(documents[name].files.html, fresh[name])  # a new page of its own
     for i in (1, 3, 4, 6, 7):  # shown by replacing the body (1, 3, 7), or loaded
         assert _as_read(tmp_path / f"{i}.pdf") == _as_read(fresh[names[i]]), (names[i], i)
+
+
+_PRINTING_SCRIPT = """
+import sys
+from ita_analysis.render.browser import keep_browser_open
+from ita_analysis.render.report import render_report
+keep_browser_open()
+for org in ("nongsaeng-prachinburi", "nongsaeng-prachinburi"):
+    render_report(org, 2565, out_dir=sys.argv[1], pdf=True, engine_name="ita-warm")
+print("rendered", flush=True)
+"""
+
+
+def test_a_script_that_prints_with_a_kept_browser_and_a_warm_kernel_exits(
+        tmp_path: Path) -> None:
+    """A script that keeps its browser and its warm kernel, as a batch worker does, exits when
+    it is done, leaving no kernel. Once Playwright runs its event loop on the main thread,
+    jupyter_client's calls go through jupyter_core's task runner, which stops at exit before
+    our exit hook ran: asking it to stop the kernel then waited for ever."""
+    import contextlib
+    import os
+    import signal
+    import sys
+
+    marker = f"ita-exit-test-{os.getpid()}"
+    env = {**os.environ, "ITA_TEST_MARK": marker}
+    try:
+        run = subprocess.run([sys.executable, "-c", _PRINTING_SCRIPT, str(tmp_path / "out")],
+                             capture_output=True, text=True, timeout=120, env=env)
+    finally:
+        left = [int(p.name) for p in Path("/proc").glob("[0-9]*") if _has_mark(p, marker)]
+        for pid in left:  # what a hung script leaves: it, its kernel, its browser
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    assert run.returncode == 0 and "rendered" in run.stdout, run.stderr[-2000:]
+    assert run.stderr == ""
+    assert left == []  # no kernel or browser outlives it
+
+
+def _has_mark(proc: Path, marker: str) -> bool:
+    try:
+        return marker.encode() in (proc / "environ").read_bytes()
+    except OSError:
+        return False

@@ -4,6 +4,7 @@ reset between notebooks (``kernel_side``), replaced when it dies or has run enou
 from __future__ import annotations
 
 import ast
+import contextlib
 import logging
 import os
 import signal
@@ -239,6 +240,31 @@ class WarmKernel:
             _run(self._async_shutdown, km)
         except Exception as exc:  # a kernel that is already gone
             logger.debug("warm kernel shutdown: %s", exc)
+
+    def kill(self) -> None:
+        """Stop the kernel at once, without an event loop: for the process's exit. Once a
+        loop runs on the calling thread (Playwright's, in a process that prints), jupyter_client's
+        coroutines go through jupyter_core's task runner, and that runner stops at exit, maybe
+        before us: waiting on it then hangs the exit for ever."""
+        km, kc, pid = self.km, self.kc, self.pid
+        self.km = self.kc = self._boot_id = None
+        if km is None:
+            return
+        if pid is None:  # not a local process: only jupyter_client can stop it
+            self.km, self.kc = km, kc
+            self.shutdown()
+            return
+        with contextlib.suppress(Exception):
+            if kc is not None:
+                kc.stop_channels()
+        for send in (os.killpg, os.kill):  # its session (it leads one), then itself
+            with contextlib.suppress(OSError):
+                send(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):  # reaped here, or by asyncio's child watcher
+            os.waitpid(pid, 0)
+        for clean in (km.cleanup_connection_file, km.cleanup_ipc_files):
+            with contextlib.suppress(Exception):
+                clean()
 
     @staticmethod
     async def _async_shutdown(km: Any) -> None:

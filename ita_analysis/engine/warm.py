@@ -42,8 +42,8 @@ def _register_atexit() -> None:
     if not _ATEXIT:
         from multiprocessing import util
 
-        atexit.register(shutdown_kernels)
-        util.Finalize(None, shutdown_kernels, exitpriority=100)
+        atexit.register(_kill_kernels)
+        util.Finalize(None, _kill_kernels, exitpriority=100)
         _ATEXIT = True
 
 
@@ -136,12 +136,23 @@ def ensure_registered() -> None:
 
 
 def shutdown_kernels() -> None:
-    """Shut down every warm kernel of this process (also run at exit)."""
+    """Shut down every warm kernel of this process."""
+    for kernel in _take_all():
+        kernel.shutdown()
+
+
+def _kill_kernels() -> None:
+    """At exit: kill every warm kernel of this process, without an event loop
+    (``WarmKernel.kill`` says why)."""
+    for kernel in _take_all():
+        kernel.kill()
+
+
+def _take_all() -> list[WarmKernel]:
     with _POOL_LOCK:
         kernels = list(_pool().values())
         _POOL.clear()
-    for kernel in kernels:
-        kernel.shutdown()
+    return kernels
 
 
 # -- the papermill engine ----------------------------------------------------------------------
