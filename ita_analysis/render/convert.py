@@ -64,6 +64,7 @@ def _exporter() -> Any:
         exporter.exclude_input = True
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
+        exporter.optimistic_validation = True  # once, after all preprocessors, not after each
         exporter.register_preprocessor(_tag_remover(), enabled=True)
         _EXPORTERS.exporter = exporter
     return exporter
