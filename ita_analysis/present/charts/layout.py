@@ -97,11 +97,11 @@ def plain_axis(ax: Axes, axis: str, ticks: Sequence[float], labels: Sequence[str
     tick marks, their labels, the axis title and, with ``grid``, lines across the axes.
 
     Why not matplotlib's own axis: it builds a tick object (two lines, two texts) per tick,
-    then measures every tick label once more while drawing to place the title; for these
-    charts that was about half of a chart's drawing time. Here the ticks are known and the
+    then measures every tick label once more while drawing to place the title (the report's
+    four charts took 150 ms of CPU with it, 127 without). Here the ticks are known and the
     margins already hold their labels (``xaxis_height``, ``yaxis_width``), so the same marks
-    and texts are placed at once, in the same places. The axis keeps its locator, so
-    ``get_xticks`` still tells where the ticks are."""
+    and texts are placed at once, in the same places, pixel for pixel. The axis keeps its
+    locator, so ``get_xticks`` still tells where the ticks are."""
     rc = matplotlib.rcParams
     fig = ax.get_figure()
     x = axis == "x"
