@@ -2,14 +2,20 @@
 
 The seed organisation and an invented failing one are printed by the package's own printing
 (``print_pdf``: an unpainted printing to learn the contents list's page numbers, then the
-document); poppler reads the words and
-where they sit, and the pages as images.
+document); poppler reads the words and where they sit, and the pages as images. Also printed
+as a batch worker prints: one kept page for many documents, which must give the PDFs a new
+page gives, and a process that ends without hanging on its kernel.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -140,9 +146,6 @@ def test_a_kept_page_prints_each_document_as_a_new_page_would(
     and fonts) is the page's is shown there by replacing its title and body, not loaded; one
     that links to another file, or has another head, is loaded. Each PDF must read as the one
     a new page prints: pages, title, words, links and where they lead."""
-    import json
-    import sys
-
     linked = tmp_path / "linked.html"
     seed = documents["seed"].files.html.read_text(encoding="utf-8")
     linked.write_text(seed.replace("</body>", '<p><a href="annex.html">ภาคผนวก</a></p></body>'),
@@ -187,11 +190,6 @@ def test_a_script_that_prints_with_a_kept_browser_and_a_warm_kernel_exits(
     it is done, leaving no kernel. Once Playwright runs its event loop on the main thread,
     jupyter_client's calls go through jupyter_core's task runner, which stops at exit before
     our exit hook ran: asking it to stop the kernel then waited for ever."""
-    import contextlib
-    import os
-    import signal
-    import sys
-
     marker = f"ita-exit-test-{os.getpid()}"
     env = {**os.environ, "ITA_TEST_MARK": marker}
     try:
