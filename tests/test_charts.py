@@ -415,7 +415,7 @@ def _axis_figure(own: bool, axis: str, ticks: list[float], labels: list[str], ti
     import io
 
     from ita_analysis.present.charts.layout import plain_axis
-    from ita_analysis.present.charts.style import GRID_COLOUR
+    from ita_analysis.present.charts.style import GRID_COLOUR, GRID_WIDTH
 
     fig = new_figure()
     ax = fig.add_axes((0.35, 0.3, 0.55, 0.55))
@@ -426,7 +426,7 @@ def _axis_figure(own: bool, axis: str, ticks: list[float], labels: list[str], ti
         if not marks:
             ax.tick_params(axis=axis, length=0)
         if grid:
-            ax.grid(axis=axis, color=GRID_COLOUR, linewidth=0.6, zorder=0)
+            ax.grid(axis=axis, color=GRID_COLOUR, linewidth=GRID_WIDTH, zorder=0)
         if title:
             getattr(ax, f"set_{axis}label")(title)
     else:

@@ -25,6 +25,7 @@ from ...thai import Digits
 from .labels import Above, labels_above, legend_columns, text_size
 from .style import (
     GRID_COLOUR,
+    GRID_WIDTH,
     LABEL_PAD_PT,
     PAD_IN,
     TARGET_COLOUR,
@@ -119,7 +120,7 @@ def plain_axis(ax: Axes, axis: str, ticks: Sequence[float], labels: Sequence[str
         line = [v for t in ticks for v in (t, t, math.nan)]
         across = [v for _ in ticks for v in (0.0, 1.0, math.nan)]
         ax.add_line(Line2D(*((line, across) if x else (across, line)), transform=along,
-                           color=GRID_COLOUR, linewidth=0.6, zorder=1.5))
+                           color=GRID_COLOUR, linewidth=GRID_WIDTH, zorder=1.5))
     if length:
         at, edge = list(ticks), [0.0] * len(ticks)
         ax.add_line(Line2D(*((at, edge) if x else (edge, at)), transform=along,

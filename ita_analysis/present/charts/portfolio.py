@@ -26,7 +26,7 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FixedLocator, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from ...analysis.portfolio import HeatMap, Move, Movement, Portfolio
@@ -42,6 +42,7 @@ from .layout import (
     foot_legend,
     line_height,
     marks_height,
+    plain_axis,
     plan_marks,
     spaced_ticks,
     target_mark,
@@ -49,7 +50,6 @@ from .layout import (
     yaxis_width,
 )
 from .style import (
-    GRID_COLOUR,
     MUTED_COLOUR,
     PAD_IN,
     PEERS_TH,
@@ -65,7 +65,6 @@ from .style import (
     ink_on,
     new_figure,
     render,
-    score_formatter,
     target_text,
     tool_label,
 )
@@ -129,13 +128,9 @@ def _histogram_figure(p: Portfolio, digits: Digits) -> Figure:
     for i, bar in enumerate(bars):
         bar.set_gid(f"bar-{i}")
     ax.set_xlim(edges[0], edges[-1])
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(score_formatter(digits))
-    ax.yaxis.set_major_locator(FixedLocator(ticks_y))
-    ax.yaxis.set_major_formatter(score_formatter(digits))
-    ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6, zorder=0)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(PEERS_TH)
+    plain_axis(ax, "x", ticks, [format_number(t, 0, digits) for t in ticks], xlabel)
+    plain_axis(ax, "y", ticks_y, [format_number(t, 0, digits) for t in ticks_y], PEERS_TH,
+               grid=True)
     draw_marks(ax, marks, plan)
     # room above the tallest bar for one line of counts, or two or three where narrow bars
     # of equal height leave no other place
@@ -238,14 +233,11 @@ def _grade_figure(p: Portfolio, digits: Digits) -> Figure:
     for y, count, text in zip(ys, counts, texts, strict=True):
         ax.text(count, y, text, va="center", ha="left", zorder=4, gid="value-count",
                 transform=ax.transData + offset)
-    ax.set_yticks(ys, [g.label for g in grades])
-    ax.tick_params(axis="y", length=0)
     ax.set_ylim(len(grades) - 0.5, -0.5)
     ticks = [t for t in MaxNLocator(integer=True, nbins=6).tick_values(0, right) if t <= right]
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(score_formatter(digits))
-    ax.grid(axis="x", color=GRID_COLOUR, linewidth=0.6, zorder=0)
-    ax.set_xlabel(PEERS_TH)
+    plain_axis(ax, "y", ys, [g.label for g in grades], marks=False)
+    plain_axis(ax, "x", ticks, [format_number(t, 0, digits) for t in ticks], PEERS_TH,
+               grid=True)
     return fig
 
 
@@ -440,16 +432,13 @@ def _movement_figure(moves: list[Move], m: Movement, year: int, target: float,
         ax.text(column, y, text, va="center", ha="right", transform=ax.get_yaxis_transform(),
                 color=AT_TARGET_COLOUR if mv.change > 0 else
                 BELOW_TARGET_COLOUR if mv.change < 0 else TEXT_COLOUR, gid="value-change")
-    ax.set_yticks(ys, [mv.short_name for mv in moves])
-    ax.tick_params(axis="y", length=0)
+    plain_axis(ax, "y", ys, [mv.short_name for mv in moves], marks=False)
     ax.set_ylim(len(moves) - 0.5, -0.5)
     split = _split(moves)
     if split is not None and len(moves) < len(m.rose) + len(m.fell) + len(m.unchanged):
         ax.axhline(split - 0.5, color="#999999", linewidth=0.8, linestyle=(0, (3, 3)), zorder=1)
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(score_formatter(digits))
-    ax.grid(axis="x", color=GRID_COLOUR, linewidth=0.6, zorder=0)
-    ax.set_xlabel(xlabel)
+    plain_axis(ax, "x", ticks, [format_number(t, 0, digits) for t in ticks], xlabel,
+               grid=True)
     ax.axvline(target, color=TARGET_COLOUR, linewidth=1.0, linestyle=TARGET_DASH, zorder=1,
                gid="target")
     return fig

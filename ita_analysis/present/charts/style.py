@@ -48,15 +48,14 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from ...errors import ItaError
-from ...thai import Digits, format_number, target_phrase
+from ...thai import Digits, target_phrase
 
 __all__ = [
     "FONT_FAMILY", "MIN_TEXT_PX", "PHONE_WIDTH_PX", "PRINT_WIDTH_CM", "SCROLL_CLASS", "TEXT_PT",
     "WIDTH_IN", "ChartError", "chart_style", "colour_of", "fail_on_missing_glyphs", "ink_on",
-    "new_figure", "page_fonts", "register_fonts", "render", "score_formatter", "svg_text",
+    "new_figure", "page_fonts", "register_fonts", "render", "svg_text",
     "target_text", "tool_label",
 ]
 
@@ -81,6 +80,7 @@ TEXT_COLOUR = "#222222"
 BELOW_COLOUR = "#9B2226"  # a score below the target, as the document's tables print it
 MUTED_COLOUR = "#BBBBBB"
 GRID_COLOUR = "#E5E5E5"
+GRID_WIDTH = 0.6  # points
 OVERALL_TH = "ภาพรวม"
 SCORE_TH = "คะแนน"
 PEERS_TH = "จำนวนหน่วยงาน"
@@ -309,11 +309,6 @@ def tool_label(code: str, name_th: str) -> str:
             short = short[len(word):]
             break
     return f"{short} ({code})" if short else code
-
-
-def score_formatter(digits: Digits) -> FuncFormatter:
-    """Whole numbers on an axis, in the document's digits."""
-    return FuncFormatter(lambda v, _pos: format_number(v, 0, digits))
 
 
 def target_text(target: float, digits: Digits) -> str:
