@@ -246,14 +246,11 @@ class WarmKernel:
         loop runs on the calling thread (Playwright's, in a process that prints), jupyter_client's
         coroutines go through jupyter_core's task runner, and that runner stops at exit, maybe
         before us: waiting on it then hangs the exit for ever."""
-        km, kc, pid = self.km, self.kc, self.pid
-        self.km = self.kc = self._boot_id = None
-        if km is None:
-            return
-        if pid is None:  # not a local process: only jupyter_client can stop it
-            self.km, self.kc = km, kc
+        if self.pid is None:  # none, or not a local process: only jupyter_client can stop it
             self.shutdown()
             return
+        km, kc, pid = self.km, self.kc, self.pid
+        self.km = self.kc = self._boot_id = None
         with contextlib.suppress(Exception):
             if kc is not None:
                 kc.stop_channels()
